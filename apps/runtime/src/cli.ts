@@ -1,0 +1,139 @@
+#!/usr/bin/env node
+/** @module The `mcp-runtime` command line (see DESIGN.md, CLI contract). */
+import { parseArgs } from "node:util";
+import { formatIssues, loadConfig } from "@mcp-runtime/config";
+import { chooseConfigFile } from "./config-file.js";
+import { createLogger, type LogLevel } from "./logger.js";
+import { resolvePlugin } from "./plugins/resolve.js";
+import { createRuntime, RUNTIME_VERSION } from "./runtime.js";
+import { serveStdio } from "@mcp-runtime/transport-stdio";
+
+const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
+
+Usage:
+  mcp-runtime serve [--config FILE] [--transport stdio|http] [--host H] [--port P]
+  mcp-runtime check-config FILE
+  mcp-runtime --help | --version
+
+Config: --config, else $MCP_CONFIG, else ./mcp-runtime.yaml, else the bundled default.
+Environment: MCP_CONFIG, MCP_HOST, MCP_PORT, LOG_LEVEL, CACHE_TTL, REDIS_URL, OAUTH_ISSUER,
+  OAUTH_AUDIENCE, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT.
+Flags beat the environment; the environment beats the file.
+Logs are JSON lines on stderr; in stdio mode stdout carries nothing but MCP.
+`;
+
+type Exit = number;
+
+function usage(message: string): Exit {
+  process.stderr.write(`mcp-runtime: ${message}\nRun "mcp-runtime --help" for usage.\n`);
+  return 2;
+}
+
+async function checkConfig(args: string[]): Promise<Exit> {
+  const file = args[0];
+  if (!file || args.length > 1) return usage("check-config takes exactly one FILE");
+  const loaded = await loadConfig({ file, env: {} });
+  if (!loaded.ok) {
+    for (const line of formatIssues(loaded.issues)) process.stdout.write(`${line}\n`);
+    return 1;
+  }
+  const problems: string[] = [];
+  for (const [index, entry] of loaded.config.plugins.entries()) {
+    try {
+      await resolvePlugin(entry, loaded.baseDir);
+    } catch (cause) {
+      problems.push(`plugins[${index}]: ${cause instanceof Error ? cause.message : String(cause)}`);
+    }
+  }
+  for (const line of problems) process.stdout.write(`${line}\n`);
+  if (problems.length > 0) return 1;
+  process.stdout.write(`${file}: ok (${loaded.config.plugins.length} plugins)\n`);
+  return 0;
+}
+
+async function serve(args: string[]): Promise<Exit> {
+  let values: { config?: string; transport?: string; host?: string; port?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: "string" },
+        transport: { type: "string" },
+        host: { type: "string" },
+        port: { type: "string" },
+      },
+    }));
+  } catch (cause) {
+    return usage(cause instanceof Error ? cause.message : String(cause));
+  }
+  const file = chooseConfigFile(values.config, process.env, process.cwd());
+  const flags: { transport?: string; host?: string; port?: string } = {};
+  if (values.transport !== undefined) flags.transport = values.transport;
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.port !== undefined) flags.port = values.port;
+  const loaded = await loadConfig({ ...(file ? { file } : {}), env: process.env, flags });
+  if (!loaded.ok) {
+    for (const line of formatIssues(loaded.issues)) process.stderr.write(`${line}\n`);
+    return 1;
+  }
+  const { config } = loaded;
+  const logger = createLogger({
+    level: config.telemetry.logLevel as LogLevel,
+    fields: { service: "mcp-runtime" },
+  });
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger });
+  } catch (cause) {
+    logger.error({ msg: "start-up failed", error: cause instanceof Error ? cause.message : String(cause) });
+    logger.flush();
+    return 1;
+  }
+  if (config.server.transport === "stdio") {
+    const connection = serveStdio(runtime.server, { onEvent: (event) => logger.warn(event) });
+    logger.info({ msg: "serving MCP on stdio", config: file ?? "(defaults)" });
+    const stop = () => connection.close("signal");
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+    await connection.closed;
+    await runtime.close();
+    logger.flush();
+    return 0;
+  }
+  const { serveHttp } = await import("./serve-http.js");
+  return serveHttp(runtime, logger);
+}
+
+async function main(argv: string[]): Promise<Exit> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case "--help":
+    case "-h":
+    case "help":
+      process.stdout.write(HELP);
+      return command === undefined ? 2 : 0;
+    case "--version":
+    case "-v":
+      process.stdout.write(`${RUNTIME_VERSION}\n`);
+      return 0;
+    case "serve":
+      return serve(rest);
+    case "check-config":
+      return checkConfig(rest);
+    default:
+      return usage(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (cause: unknown) => {
+    process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+    process.exitCode = 1;
+  },
+);

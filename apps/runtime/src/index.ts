@@ -1,0 +1,17 @@
+/** @module Public entry of @mcp-runtime/runtime, for embedding the runtime in another program. */
+export type { CompletionRef, Executor, InputCheck, PluginHost } from "./executor/executor.js";
+export { InProcessExecutor } from "./executor/in-process.js";
+export { createLogger, type Logger, type LogLevel, scrub } from "./logger.js";
+export {
+  type PluginPermissions,
+  PluginLoadError,
+  type ResolvedPlugin,
+  resolvePlugin,
+} from "./plugins/resolve.js";
+export {
+  createRuntime,
+  type LoadedPlugin,
+  RUNTIME_VERSION,
+  type Runtime,
+  type RuntimeOptions,
+} from "./runtime.js";

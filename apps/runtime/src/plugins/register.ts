@@ -1,0 +1,118 @@
+/**
+ * @module Puts a loaded plugin's tools, resources, templates and prompts into the protocol
+ * catalogue. Closures are made once per entry here, never per request.
+ */
+import {
+  type Catalog,
+  type ClientCapabilities,
+  type CreateMessageRequestParams,
+  type CreateMessageResult,
+  type ElicitRequestParams,
+  type ElicitResult,
+  type ListRootsResult,
+  type LoggingLevel,
+  type RequestContext,
+} from "@mcp-runtime/protocol";
+import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
+import type { HostCallContext } from "@mcp-runtime/plugin-sdk/host";
+import type { PluginHost } from "../executor/executor.js";
+
+/** Adapts a protocol RequestContext to what plugin hosts expect, without allocating closures. */
+export class CallBridge implements HostCallContext {
+  constructor(
+    private readonly ctx: RequestContext,
+    readonly notify: ChangeNotifier,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.ctx.signal;
+  }
+  get subject(): string | undefined {
+    return this.ctx.identity.subject;
+  }
+  get protocolVersion(): string {
+    return this.ctx.identity.protocolVersion;
+  }
+  get clientCapabilities(): ClientCapabilities {
+    return this.ctx.identity.clientCapabilities;
+  }
+  progress(progress: number, total?: number, message?: string): void {
+    this.ctx.progress(progress, total, message);
+  }
+  log(level: LoggingLevel, message: string, data?: unknown): void {
+    if (!this.ctx.wantsLog(level)) return;
+    if (data === undefined) this.ctx.log(level, message);
+    else if (typeof data === "object" && data !== null && !Array.isArray(data))
+      this.ctx.log(level, { message, ...data });
+    else this.ctx.log(level, { message, data });
+  }
+  elicit(params: ElicitRequestParams, options?: { key?: string }): Promise<ElicitResult> {
+    return this.ctx.elicit(params, options);
+  }
+  sample(params: CreateMessageRequestParams, options?: { key?: string }): Promise<CreateMessageResult> {
+    return this.ctx.sample(params, options);
+  }
+  listRoots(options?: { key?: string }): Promise<ListRootsResult> {
+    return this.ctx.listRoots(options);
+  }
+}
+
+/** Registers everything a plugin offers; throws (leaving nothing half-registered) on a name clash. */
+export function registerPlugin(catalog: Catalog, host: PluginHost, notifier: ChangeNotifier): void {
+  const { manifest } = host;
+  const added: { kind: "tools" | "resources" | "prompts" | "templates"; key: string }[] = [];
+  try {
+    for (const descriptor of manifest.tools) {
+      const name = descriptor.name;
+      catalog.addTool({
+        descriptor,
+        validateInput: (args) => host.validateToolInput(name, args),
+        call: (args, ctx) => host.callTool(name, args, new CallBridge(ctx, notifier)),
+      });
+      added.push({ kind: "tools", key: name });
+    }
+    for (const descriptor of manifest.resources) {
+      const uri = descriptor.uri;
+      catalog.addResource({
+        descriptor,
+        read: async (requested, ctx) => {
+          const result = await host.readResource(requested, new CallBridge(ctx, notifier));
+          return result ?? { contents: [] };
+        },
+      });
+      added.push({ kind: "resources", key: uri });
+    }
+    for (const template of manifest.resourceTemplates) {
+      const { key, completable, ...descriptor } = template;
+      catalog.addResourceTemplate({
+        descriptor,
+        read: (uri, variables, ctx) => host.readTemplate(key, uri, variables, new CallBridge(ctx, notifier)),
+        ...(completable.length > 0
+          ? {
+              complete: (argument, value, context) =>
+                host.complete({ kind: "template", key }, argument, value, context),
+            }
+          : {}),
+      });
+      added.push({ kind: "templates", key: descriptor.uriTemplate });
+    }
+    for (const prompt of manifest.prompts) {
+      const { completable, ...descriptor } = prompt;
+      const name = descriptor.name;
+      catalog.addPrompt({
+        descriptor,
+        get: (args, ctx) => host.getPrompt(name, args, new CallBridge(ctx, notifier)),
+        ...(completable.length > 0
+          ? {
+              complete: (argument, value, context) =>
+                host.complete({ kind: "prompt", name }, argument, value, context),
+            }
+          : {}),
+      });
+      added.push({ kind: "prompts", key: name });
+    }
+  } catch (cause) {
+    catalog.remove((key, kind) => added.some((a) => a.kind === kind && a.key === key));
+    throw cause;
+  }
+}

@@ -1,0 +1,310 @@
+/** @module The zod schema of the runtime config: shapes, defaults, and cross-field rules. */
+import { z } from "zod";
+import type { RuntimeConfig } from "./types.js";
+
+// Every message below is a complete sentence fragment shown after "path: ", so issues read the
+// same whether zod or a cross-field rule produced them (see issues.ts).
+
+const MiB = 1024 * 1024;
+
+const nonEmpty = z.string().min(1);
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const stringList = z.array(nonEmpty).default([]);
+
+function urlOf(protocols: readonly string[]) {
+  const label = protocols.length === 2 ? `${protocols[0]}(s)` : protocols.join(" or ");
+  return z.url({ protocol: new RegExp(`^(${protocols.join("|")})$`), error: `must be a ${label} URL` });
+}
+const httpUrl = urlOf(["http", "https"]);
+
+// Ids become tool-name prefixes and log fields, so keep them to a safe, readable alphabet.
+const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, {
+  error: 'must start with a letter or digit and contain only letters, digits, "_" and "-" (at most 64)',
+});
+
+/* Leaf schemas shared with the env/flag overrides, so both report the same rules. */
+export const transportSchema = z.enum(["stdio", "http"]);
+export const hostSchema = nonEmpty;
+export const portSchema = z.number().int().min(0).max(65535);
+export const logLevelSchema = z.enum(["debug", "info", "warn", "error"]);
+export const ttlSecondsSchema = nonNegInt;
+export const redisUrlSchema = urlOf(["redis", "rediss"]);
+export const httpUrlSchema = httpUrl;
+export const issuerSchema = httpUrl;
+export const audienceSchema = nonEmpty;
+export const nonEmptySchema = nonEmpty;
+
+type Ctx = z.core.$RefinementCtx;
+type Loose = Record<string, unknown>;
+
+function isLoose(value: unknown): value is Loose {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// zod skips refinements once an object has issues; `when` makes these rules run anyway so that
+// one pass reports every problem. The value may then be partly invalid, hence the `Loose` view.
+const always = { when: (payload: { value: unknown }) => isLoose(payload.value) };
+
+const serverSchema = z.strictObject({
+  name: nonEmpty.default("mcp-runtime"),
+  transport: transportSchema.default("http"),
+  host: hostSchema.default("127.0.0.1"),
+  port: portSchema.default(8080),
+  allowedOrigins: stringList,
+  allowedHosts: stringList,
+  sessions: z.enum(["memory", "redis"]).default("memory"),
+  sessionIdleTimeoutMs: posInt.default(30 * 60_000),
+  maxSessions: posInt.default(10_000),
+  maxBodyBytes: posInt.default(4 * MiB),
+  shutdownGraceMs: nonNegInt.default(10_000),
+});
+
+const sandboxSchema = z.strictObject({
+  mode: z.enum(["worker", "process"]).default("worker"),
+  timeoutMs: posInt.default(30_000),
+  maxMemoryMb: posInt.default(128),
+  poolSize: posInt.default(1),
+  // Default deny: a plugin gets no fs, net or env access unless the operator grants it here.
+  fs: z.strictObject({ read: stringList, write: stringList }).prefault({}),
+  net: z.strictObject({ allow: stringList }).prefault({}),
+  env: stringList,
+});
+
+const pluginSchema = z
+  .strictObject({
+    package: nonEmpty.optional(),
+    path: nonEmpty.optional(),
+    id: idSchema.optional(),
+    config: z.record(z.string(), z.unknown()).prefault({}),
+    sandbox: sandboxSchema.prefault({}),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    const hasPackage = value.package !== undefined;
+    if (hasPackage === (value.path !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: hasPackage
+          ? '"package" and "path" are mutually exclusive; set exactly one'
+          : 'one of "package" or "path" is required',
+      });
+    }
+  }, always);
+
+const upstreamSchema = z
+  .strictObject({
+    id: idSchema,
+    command: nonEmpty.optional(),
+    // No defaults here: the rule below must see what the author wrote; defaults come after it.
+    args: z.array(z.string()).optional(),
+    env: z.record(nonEmpty, z.string()).optional(),
+    cwd: nonEmpty.optional(),
+    url: httpUrl.optional(),
+    headers: z.record(nonEmpty, z.string()).optional(),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    const hasCommand = value.command !== undefined;
+    if (hasCommand === (value.url !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: hasCommand
+          ? '"command" and "url" are mutually exclusive; set exactly one'
+          : 'one of "command" or "url" is required',
+      });
+      return;
+    }
+    // Keys that only mean something for the other kind of upstream are almost always a mistake.
+    const stray = hasCommand ? ["headers"] : ["args", "env", "cwd"];
+    for (const key of stray) {
+      if (value[key] !== undefined) {
+        const needs = hasCommand ? "url" : "command";
+        ctx.addIssue({ code: "custom", path: [key], message: `only valid with "${needs}"` });
+      }
+    }
+  }, always)
+  .transform(({ args, env, headers, ...rest }) => ({
+    ...rest,
+    args: args ?? [],
+    env: env ?? {},
+    headers: headers ?? {},
+  }));
+
+const tokenSchema = z.strictObject({
+  sha256: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, { error: "must be 64 hexadecimal characters (a SHA-256 digest)" })
+    .transform((hex) => hex.toLowerCase()),
+  subject: nonEmpty,
+  scopes: stringList,
+});
+
+const oauthSchema = z.strictObject({
+  issuer: issuerSchema.optional(),
+  audience: audienceSchema.optional(),
+  scopes: z.record(nonEmpty, nonEmpty).prefault({}),
+  introspection: z
+    .strictObject({ endpoint: httpUrl.optional(), clientId: nonEmpty, clientSecret: nonEmpty.optional() })
+    .optional(),
+  client: z
+    .strictObject({ id: nonEmpty, secret: nonEmpty.optional(), redirectUri: httpUrl.optional() })
+    .optional(),
+});
+
+const authSchema = z
+  .strictObject({
+    mode: z.enum(["none", "tokens", "oauth"]).default("none"),
+    tokens: z.array(tokenSchema).default([]),
+    oauth: oauthSchema.optional(),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    if (value.mode === "tokens" && Array.isArray(value.tokens) && value.tokens.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tokens"],
+        message: 'at least one token is required when mode is "tokens"',
+      });
+    }
+    if (value.mode === "oauth") {
+      const oauth = isLoose(value.oauth) ? value.oauth : {};
+      for (const key of ["issuer", "audience"]) {
+        if (oauth[key] === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["oauth", key],
+            message: 'required when auth.mode is "oauth"',
+          });
+        }
+      }
+    }
+    if (Array.isArray(value.tokens)) {
+      const hashes = value.tokens.map((t: unknown) =>
+        isLoose(t) && typeof t.sha256 === "string" ? t.sha256.toLowerCase() : undefined,
+      );
+      reportDuplicates(ctx, hashes, (i) => ["tokens", i, "sha256"], "auth.tokens", "token hash");
+    }
+  }, always);
+
+const cacheSchema = z.strictObject({
+  backend: z.enum(["memory", "redis"]).default("memory"),
+  ttlSeconds: ttlSecondsSchema.default(60),
+  // Off by default: encryption needs a key the operator provides to the cache package.
+  encrypt: z.boolean().default(false),
+  maxEntries: posInt.default(10_000),
+});
+
+const queueSchema = z.strictObject({
+  backend: z.enum(["memory", "bullmq"]).default("memory"),
+  longCallMs: nonNegInt.default(5_000),
+  concurrency: posInt.default(8),
+  resultTtlSeconds: posInt.default(3_600),
+});
+
+const limitsSchema = z.strictObject({
+  perClient: z
+    .strictObject({ rps: z.number().positive(), burst: posInt.optional() })
+    // A burst of one second's worth of requests is the usual token-bucket default.
+    .transform(({ rps, burst }) => ({ rps, burst: burst ?? Math.max(1, Math.ceil(rps)) }))
+    .optional(),
+  perTool: z
+    .record(
+      nonEmpty,
+      z.strictObject({ rps: z.number().positive().optional(), dailyBudget: nonNegInt.optional() }),
+    )
+    .prefault({}),
+});
+
+const telemetrySchema = z.strictObject({
+  sidecar: urlOf(["ws", "wss"]).optional(),
+  otlp: httpUrlSchema.optional(),
+  logLevel: logLevelSchema.default("info"),
+});
+
+function reportDuplicates(
+  ctx: Ctx,
+  keys: readonly (string | undefined)[],
+  pathOf: (index: number) => (string | number)[],
+  listLabel: string,
+  what: string,
+): void {
+  const firstIndex = new Map<string, number>();
+  keys.forEach((key, index) => {
+    if (key === undefined) return;
+    const first = firstIndex.get(key);
+    if (first === undefined) firstIndex.set(key, index);
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: pathOf(index),
+        message: `duplicate ${what} (also ${listLabel}[${first}])`,
+      });
+  });
+}
+
+export const runtimeConfigSchema = z
+  .strictObject({
+    server: serverSchema.prefault({}),
+    plugins: z.array(pluginSchema).default([]),
+    upstreams: z.array(upstreamSchema).default([]),
+    auth: authSchema.prefault({}),
+    cache: cacheSchema.prefault({}),
+    queue: queueSchema.prefault({}),
+    limits: limitsSchema.prefault({}),
+    telemetry: telemetrySchema.prefault({}),
+    redis: z.strictObject({ url: redisUrlSchema.optional() }).prefault({}),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    checkIds(value, ctx);
+    checkRedis(value, ctx);
+  }, always);
+
+// Plugins and upstreams share one id namespace: both prefix the tools they contribute.
+function checkIds(value: Loose, ctx: Ctx): void {
+  const seen = new Map<string, string>();
+  for (const list of ["plugins", "upstreams"] as const) {
+    const entries = value[list];
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((entry: unknown, index) => {
+      if (!isLoose(entry) || typeof entry.id !== "string") return;
+      const here = `${list}[${index}]`;
+      const first = seen.get(entry.id);
+      if (first === undefined) seen.set(entry.id, here);
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: [list, index, "id"],
+          message: `duplicate id "${entry.id}" (also ${first})`,
+        });
+    });
+  }
+}
+
+function checkRedis(value: Loose, ctx: Ctx): void {
+  const redis = isLoose(value.redis) ? value.redis : {};
+  if (redis.url !== undefined) return;
+  const needs: [string, string, unknown][] = [
+    ["server", "sessions", "redis"],
+    ["cache", "backend", "redis"],
+    ["queue", "backend", "bullmq"],
+  ];
+  for (const [section, key, kind] of needs) {
+    const part = value[section];
+    if (isLoose(part) && part[key] === kind) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["redis", "url"],
+        message: `required when ${section}.${key} is "${kind}"`,
+      });
+      return;
+    }
+  }
+}
+
+/** What the schema accepts (before defaults), e.g. for building a config in code. */
+export type RuntimeConfigInput = z.input<typeof runtimeConfigSchema>;
+
+// Compile-time guard: the hand-written plain types in types.ts must match what the schema yields.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesTypes: Same<z.output<typeof runtimeConfigSchema>, RuntimeConfig> = true;
+void schemaMatchesTypes;

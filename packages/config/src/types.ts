@@ -1,0 +1,160 @@
+/** @module Plain TypeScript types of a validated runtime config (what consumers hold after loading). */
+
+export type Transport = "stdio" | "http";
+export type SessionStoreKind = "memory" | "redis";
+export type SandboxMode = "worker" | "process";
+export type AuthMode = "none" | "tokens" | "oauth";
+export type CacheBackend = "memory" | "redis";
+export type QueueBackend = "memory" | "bullmq";
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface ServerConfig {
+  name: string;
+  transport: Transport;
+  host: string;
+  port: number;
+  /** Origins accepted on HTTP requests; empty means only same-host origins (DNS rebinding guard). */
+  allowedOrigins: string[];
+  /** Host header values accepted; empty means the runtime derives them from `host`. */
+  allowedHosts: string[];
+  sessions: SessionStoreKind;
+  sessionIdleTimeoutMs: number;
+  maxSessions: number;
+  maxBodyBytes: number;
+  shutdownGraceMs: number;
+}
+
+export interface SandboxFsConfig {
+  read: string[];
+  write: string[];
+}
+
+export interface SandboxNetConfig {
+  allow: string[];
+}
+
+export interface SandboxConfig {
+  mode: SandboxMode;
+  timeoutMs: number;
+  maxMemoryMb: number;
+  poolSize: number;
+  fs: SandboxFsConfig;
+  net: SandboxNetConfig;
+  /** Names of environment variables the plugin may read. */
+  env: string[];
+}
+
+/** Exactly one of `package` and `path` is set (the schema enforces it). */
+export interface PluginEntry {
+  package?: string;
+  /** Absolute after loading (resolved against the config file's directory). */
+  path?: string;
+  /** When absent, the runtime uses the plugin's own name. */
+  id?: string;
+  config: Record<string, unknown>;
+  sandbox: SandboxConfig;
+}
+
+/** Exactly one of `command` (stdio subprocess) and `url` (remote server) is set. */
+export interface UpstreamEntry {
+  id: string;
+  command?: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Absolute after loading (resolved against the config file's directory). */
+  cwd?: string;
+  url?: string;
+  headers: Record<string, string>;
+}
+
+export interface StaticToken {
+  /** Lowercase hex SHA-256 of the bearer token; the token itself never appears in config. */
+  sha256: string;
+  subject: string;
+  scopes: string[];
+}
+
+export interface OAuthClientConfig {
+  id: string;
+  secret?: string;
+  redirectUri?: string;
+}
+
+export interface OAuthIntrospectionConfig {
+  /** When absent, taken from the authorization server's metadata. */
+  endpoint?: string;
+  clientId: string;
+  clientSecret?: string;
+}
+
+export interface OAuthConfig {
+  /** Required when `auth.mode` is "oauth". */
+  issuer?: string;
+  /** Required when `auth.mode` is "oauth". */
+  audience?: string;
+  /** Tool name to the scope a caller needs to call it. */
+  scopes: Record<string, string>;
+  introspection?: OAuthIntrospectionConfig;
+  client?: OAuthClientConfig;
+}
+
+export interface AuthConfig {
+  mode: AuthMode;
+  tokens: StaticToken[];
+  oauth?: OAuthConfig;
+}
+
+export interface CacheConfig {
+  backend: CacheBackend;
+  ttlSeconds: number;
+  encrypt: boolean;
+  maxEntries: number;
+}
+
+export interface QueueConfig {
+  backend: QueueBackend;
+  longCallMs: number;
+  concurrency: number;
+  resultTtlSeconds: number;
+}
+
+export interface RateLimit {
+  rps: number;
+  burst: number;
+}
+
+export interface ToolLimit {
+  rps?: number;
+  dailyBudget?: number;
+}
+
+export interface LimitsConfig {
+  /** Absent means no per-client limit. */
+  perClient?: RateLimit;
+  perTool: Record<string, ToolLimit>;
+}
+
+export interface TelemetryConfig {
+  sidecar?: string;
+  otlp?: string;
+  logLevel: LogLevel;
+}
+
+export interface RedisConfig {
+  url?: string;
+}
+
+export interface RuntimeConfig {
+  server: ServerConfig;
+  plugins: PluginEntry[];
+  upstreams: UpstreamEntry[];
+  auth: AuthConfig;
+  cache: CacheConfig;
+  queue: QueueConfig;
+  limits: LimitsConfig;
+  telemetry: TelemetryConfig;
+  redis: RedisConfig;
+}
+
+/** A top-level section of the config. */
+export type ConfigSection = keyof RuntimeConfig;

@@ -1,0 +1,28 @@
+/** @module Public entry of @mcp-runtime/plugin-sdk: what plugin authors import. */
+export {
+  type CallContext,
+  type ChangeNotifier,
+  type Completer,
+  definePlugin,
+  isPlugin,
+  type Plugin,
+  type PluginDefinition,
+  type PluginLogger,
+  type PromptArgumentDefinition,
+  type PromptDefinition,
+  type PromptReturn,
+  type ResourceDefinition,
+  type ResourceReturn,
+  type ResourceTemplateDefinition,
+  type ToolDefinition,
+  type ToolReturn,
+} from "./define.js";
+export {
+  type CompiledSchema,
+  compileSchema,
+  type InferInput,
+  type JsonSchema,
+  type SchemaLike,
+  type StandardSchema,
+} from "./schema.js";
+export { createScopedFs, type ScopedFs, ScopedFsError, type ScopedFsErrorCode } from "./scoped-fs.js";

@@ -1,0 +1,112 @@
+/**
+ * @module Tool input/output schemas: zod 4 (or any Standard Schema with a JSON Schema view) or a
+ * plain JSON Schema object. Compiled once into a validator and a JSON Schema for `tools/list`.
+ */
+import Ajv2020 from "ajv/dist/2020.js";
+import type { ErrorObject } from "ajv";
+import { toJSONSchema } from "zod";
+import type { JsonObject } from "@mcp-runtime/protocol";
+
+/** The Standard Schema v1 contract (standardschema.dev), as zod 4, valibot and arktype implement it. */
+export interface StandardSchema<Input = unknown, Output = Input> {
+  readonly "~standard": {
+    readonly version: 1;
+    readonly vendor: string;
+    readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
+    readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  };
+}
+
+type StandardResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | {
+      readonly issues: readonly {
+        readonly message: string;
+        readonly path?: readonly (PropertyKey | { key: PropertyKey })[];
+      }[];
+    };
+
+/** A JSON Schema object (2020-12 by default, as MCP specifies). */
+export type JsonSchema = JsonObject;
+
+export type SchemaLike = StandardSchema | JsonSchema;
+
+export type InferInput<S> =
+  S extends StandardSchema<unknown, infer O> ? O : S extends JsonSchema ? JsonObject : JsonObject;
+
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface CompiledSchema<T = JsonObject> {
+  jsonSchema: JsonSchema;
+  validate(value: unknown): ValidationResult<T>;
+}
+
+function isStandard(schema: SchemaLike): schema is StandardSchema {
+  return typeof schema === "object" && schema !== null && "~standard" in schema;
+}
+
+// One Ajv for the process: compiled validators are cached by schema object, and 2020-12 is MCP's default dialect.
+let ajv: Ajv2020.default | undefined;
+function compiler(): Ajv2020.default {
+  ajv ??= new Ajv2020.default({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false });
+  return ajv;
+}
+
+function describeAjv(errors: ErrorObject[] | null | undefined): string {
+  const first = errors?.[0];
+  if (!first) return "does not match the schema";
+  const where = first.instancePath === "" ? "arguments" : first.instancePath.slice(1).replaceAll("/", ".");
+  if (first.keyword === "required")
+    return `missing required property "${String(first.params.missingProperty)}"`;
+  if (first.keyword === "additionalProperties") {
+    return `unknown property "${String(first.params.additionalProperty)}"`;
+  }
+  return `${where} ${first.message ?? "is invalid"}`;
+}
+
+function describePath(path: readonly (PropertyKey | { key: PropertyKey })[] | undefined): string {
+  if (!path || path.length === 0) return "";
+  return `${path.map((p) => String(typeof p === "object" ? p.key : p)).join(".")}: `;
+}
+
+/** Compiles a schema once. `fallback` is used when the schema is absent (tools without input). */
+export function compileSchema<T = JsonObject>(
+  schema: SchemaLike | undefined,
+  fallback: JsonSchema,
+): CompiledSchema<T> {
+  if (schema === undefined) schema = fallback;
+  if (isStandard(schema)) {
+    const standard = schema["~standard"];
+    let jsonSchema: JsonSchema;
+    try {
+      jsonSchema = toJSONSchema(schema as never, { target: "draft-2020-12", io: "input" }) as JsonSchema;
+    } catch {
+      jsonSchema = fallback;
+    }
+    return {
+      jsonSchema,
+      validate(value) {
+        const result = standard.validate(value);
+        if (result instanceof Promise)
+          return { ok: false, message: "asynchronous schemas are not supported" };
+        if (result.issues) {
+          const issue = result.issues[0];
+          return { ok: false, message: `${describePath(issue?.path)}${issue?.message ?? "invalid"}` };
+        }
+        return { ok: true, value: result.value as T };
+      },
+    };
+  }
+  const validator = compiler().compile(schema);
+  return {
+    jsonSchema: schema,
+    validate(value) {
+      // useDefaults mutates; validate a shallow copy so the caller's object stays as sent.
+      const copy =
+        typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : value;
+      return validator(copy)
+        ? { ok: true, value: copy as T }
+        : { ok: false, message: describeAjv(validator.errors) };
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/** @module Public entry of @mcp-runtime/protocol: JSON-RPC codec, both MCP eras, server and client roles. No I/O. */
+export {
+  type ArgumentCompleter,
+  Catalog,
+  type CatalogKind,
+  type Completion,
+  type PromptEntry,
+  type ResourceEntry,
+  type ResourceTemplateEntry,
+  type ToolEntry,
+  type ValidationOutcome,
+} from "./catalog.js";
+export {
+  type ClientInputHandlers,
+  McpClient,
+  type McpClientOptions,
+  type RequestOptions,
+  type ServerDescription,
+} from "./client.js";
+export { claimsModernEra, type ModernEnvelope, readModernEnvelope } from "./envelope.js";
+export {
+  ErrorCode,
+  type ErrorCodeValue,
+  invalidParams,
+  JsonRpcError,
+  ProtocolError,
+  type ProtocolErrorCode,
+} from "./errors.js";
+export {
+  checkEnvelope,
+  type DecodedFrame,
+  decodeFrame,
+  encodeMessage,
+  failure,
+  isNotification,
+  isRequest,
+  isResponse,
+  type JsonRpcErrorObject,
+  type JsonRpcFailure,
+  type JsonRpcId,
+  type JsonRpcMessage,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  type JsonRpcResponse,
+  type JsonRpcSuccess,
+  success,
+  toFailure,
+} from "./jsonrpc.js";
+export {
+  type ContextHost,
+  type InputMethod,
+  type InputRequest,
+  InputRequiredSignal,
+  type RequestChannel,
+  RequestContext,
+  type RequestIdentity,
+} from "./request-context.js";
+export { RequestStateCodec } from "./request-state.js";
+export {
+  type CacheHints,
+  McpServer,
+  type McpServerOptions,
+  type ServerLogger,
+  ServerSession,
+  type SessionOptions,
+} from "./server.js";
+export type {
+  Annotations,
+  AudioContent,
+  CallToolResult,
+  ClientCapabilities,
+  CompleteResult,
+  ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  EmbeddedResource,
+  GetPromptResult,
+  Icon,
+  ImageContent,
+  Implementation,
+  JsonObject,
+  ListRootsResult,
+  LoggingLevel,
+  PromptArgument,
+  PromptDescriptor,
+  PromptMessage,
+  ReadResourceResult,
+  ResourceContents,
+  ResourceDescriptor,
+  ResourceLink,
+  ResourceTemplateDescriptor,
+  ServerCapabilities,
+  TextContent,
+  ToolAnnotations,
+  ToolDescriptor,
+} from "./types.js";
+export { LOGGING_LEVELS } from "./types.js";
+export { UriTemplate, type UriVariables } from "./uri-template.js";
+export {
+  allowsBatches,
+  DEFAULT_LEGACY_HTTP_VERSION,
+  isModernVersion,
+  LATEST_LEGACY_PROTOCOL_VERSION,
+  LEGACY_PROTOCOL_VERSIONS,
+  MetaKey,
+  MODERN_PROTOCOL_VERSION,
+  MODERN_PROTOCOL_VERSIONS,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from "./versions.js";

@@ -1,0 +1,75 @@
+/**
+ * @module Splits a byte stream into newline-delimited frames without copying more than needed, and
+ * refuses a frame over the size limit without buffering it (a 10 MB line costs nothing but time).
+ */
+
+export type LineEvent = { kind: "line"; text: string } | { kind: "oversize"; bytes: number };
+
+export class LineReader {
+  private readonly maxLineBytes: number;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** bytes of an oversize line seen so far, while we skip to its end */
+  private skipping = -1;
+
+  constructor(maxLineBytes: number) {
+    if (!Number.isInteger(maxLineBytes) || maxLineBytes < 1) {
+      throw new TypeError('"maxLineBytes" option must be a positive integer');
+    }
+    this.maxLineBytes = maxLineBytes;
+  }
+
+  /** Feeds one chunk; calls `emit` for every complete line (and for every oversize one, once). */
+  push(chunk: Buffer, emit: (event: LineEvent) => void): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const newline = chunk.indexOf(10, start);
+      const end = newline === -1 ? chunk.length : newline;
+      if (this.skipping >= 0) {
+        this.skipping += end - start;
+        if (newline !== -1) {
+          emit({ kind: "oversize", bytes: this.skipping });
+          this.skipping = -1;
+        }
+      } else if (this.buffered + (end - start) > this.maxLineBytes) {
+        this.skipping = this.buffered + (end - start);
+        this.chunks = [];
+        this.buffered = 0;
+        if (newline !== -1) {
+          emit({ kind: "oversize", bytes: this.skipping });
+          this.skipping = -1;
+        }
+      } else if (newline === -1) {
+        this.chunks.push(chunk.subarray(start));
+        this.buffered += chunk.length - start;
+      } else {
+        let line: string;
+        if (this.chunks.length === 0) {
+          line = chunk.toString("utf8", start, end);
+        } else {
+          this.chunks.push(chunk.subarray(start, end));
+          line = Buffer.concat(this.chunks).toString("utf8");
+          this.chunks = [];
+          this.buffered = 0;
+        }
+        // Tolerate CRLF line endings from Windows clients.
+        if (line.endsWith("\r")) line = line.slice(0, -1);
+        if (line.trim().length > 0) emit({ kind: "line", text: line });
+      }
+      if (newline === -1) break;
+      start = newline + 1;
+    }
+  }
+
+  /** At end of input: a final line without a newline still counts. */
+  end(emit: (event: LineEvent) => void): void {
+    if (this.skipping >= 0) emit({ kind: "oversize", bytes: this.skipping });
+    else if (this.buffered > 0) {
+      const line = Buffer.concat(this.chunks).toString("utf8");
+      if (line.trim().length > 0) emit({ kind: "line", text: line });
+    }
+    this.chunks = [];
+    this.buffered = 0;
+    this.skipping = -1;
+  }
+}
