@@ -318,26 +318,61 @@ export class PluginInstance {
   }
 
   private context(host: HostCallContext): CallContext {
-    const log: PluginLogger = {
-      debug: (message, data) => host.log("debug", message, data),
-      info: (message, data) => host.log("info", message, data),
-      warn: (message, data) => host.log("warning", message, data),
-      error: (message, data) => host.log("error", message, data),
-      at: (level, message, data) => host.log(level, message, data),
-    };
-    return {
-      signal: host.signal,
-      config: this.config,
-      subject: host.subject,
-      protocolVersion: host.protocolVersion,
-      clientCapabilities: host.clientCapabilities,
-      progress: (progress, total, message) => host.progress(progress, total, message),
-      log,
-      elicit: (params, options) => host.elicit(params, options),
-      sample: (params, options) => host.sample(params, options),
-      listRoots: (options) => host.listRoots(options),
-      fs: this.fs,
-      notify: host.notify,
-    };
+    return new BoundCallContext(host, this.config, this.fs);
+  }
+}
+
+/** The plugin-facing view of one call; methods live on the prototype so a call allocates one object. */
+class BoundCallContext implements CallContext, PluginLogger {
+  constructor(
+    private readonly host: HostCallContext,
+    readonly config: Readonly<Record<string, unknown>>,
+    readonly fs: ScopedFs,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.host.signal;
+  }
+  get subject(): string | undefined {
+    return this.host.subject;
+  }
+  get protocolVersion(): string {
+    return this.host.protocolVersion;
+  }
+  get clientCapabilities(): ClientCapabilities {
+    return this.host.clientCapabilities;
+  }
+  get notify(): ChangeNotifier {
+    return this.host.notify;
+  }
+  get log(): PluginLogger {
+    return this;
+  }
+  progress(progress: number, total?: number, message?: string): void {
+    this.host.progress(progress, total, message);
+  }
+  debug(message: string, data?: unknown): void {
+    this.host.log("debug", message, data);
+  }
+  info(message: string, data?: unknown): void {
+    this.host.log("info", message, data);
+  }
+  warn(message: string, data?: unknown): void {
+    this.host.log("warning", message, data);
+  }
+  error(message: string, data?: unknown): void {
+    this.host.log("error", message, data);
+  }
+  at(level: LoggingLevel, message: string, data?: unknown): void {
+    this.host.log(level, message, data);
+  }
+  elicit(params: ElicitRequestParams, options?: { key?: string }): Promise<ElicitResult> {
+    return this.host.elicit(params, options);
+  }
+  sample(params: CreateMessageRequestParams, options?: { key?: string }): Promise<CreateMessageResult> {
+    return this.host.sample(params, options);
+  }
+  listRoots(options?: { key?: string }): Promise<ListRootsResult> {
+    return this.host.listRoots(options);
   }
 }

@@ -43,7 +43,7 @@ export class InProcessExecutor implements Executor {
 
   async load(plugin: ResolvedPlugin): Promise<PluginHost> {
     const instance = await PluginInstance.create(plugin.plugin, {
-      config: plugin.entry.config,
+      config: plugin.config,
       fsRoots: plugin.entry.sandbox.fs.read,
     });
     return new InProcessHost(plugin.id, instance);

@@ -25,6 +25,30 @@ export interface ResolvedPlugin {
   packageVersion: string | undefined;
   /** what the package's `"mcp-runtime"` field asks for */
   permissions: PluginPermissions;
+  /**
+   * The operator's config for the plugin, with the values the manifest declares as file system
+   * paths (`"config.<key>"` entries in permissions.fs.read/write) resolved against the config
+   * file's directory, as every other path in the config is.
+   */
+  config: Record<string, unknown>;
+}
+
+function resolvePathKeys(
+  config: Record<string, unknown>,
+  permissions: PluginPermissions,
+  baseDir: string,
+): Record<string, unknown> {
+  const keys = [...permissions.fs.read, ...permissions.fs.write]
+    .filter((entry) => entry.startsWith("config."))
+    .map((entry) => entry.slice("config.".length));
+  if (keys.length === 0) return config;
+  const out = { ...config };
+  for (const key of keys) {
+    const value = out[key];
+    if (typeof value === "string") out[key] = resolve(baseDir, value);
+    else if (Array.isArray(value)) out[key] = value.map((item) => (typeof item === "string" ? resolve(baseDir, item) : item));
+  }
+  return out;
 }
 
 export type PluginLoadErrorCode = "ERR_PLUGIN_NOT_FOUND" | "ERR_PLUGIN_INVALID" | "ERR_PLUGIN_IMPORT";
@@ -122,6 +146,7 @@ export async function resolvePlugin(entry: PluginEntry, baseDir: string): Promis
     );
   }
   const pkg = await findPackageJson(modulePath);
+  const permissions = readPermissions(pkg);
   return {
     id: entry.id ?? plugin.name,
     entry,
@@ -129,6 +154,7 @@ export async function resolvePlugin(entry: PluginEntry, baseDir: string): Promis
     modulePath,
     packageName: typeof pkg?.name === "string" ? pkg.name : undefined,
     packageVersion: typeof pkg?.version === "string" ? pkg.version : undefined,
-    permissions: readPermissions(pkg),
+    permissions,
+    config: resolvePathKeys(entry.config, permissions, baseDir),
   };
 }
