@@ -195,9 +195,10 @@ export class McpClient {
     if ("method" in message) {
       const params = message.params ?? {};
       if (message.method === "notifications/progress") {
-        for (const pending of this.pending.values()) {
-          if (pending.onProgress && params.progressToken !== undefined) pending.onProgress(params);
-        }
+        // rawRequest uses the request id as the progress token: deliver to that request only.
+        const token = params.progressToken;
+        if (typeof token === "string" || typeof token === "number")
+          this.pending.get(token)?.onProgress?.(params);
       }
       this.options.onNotification?.(message.method, params);
       return;

@@ -95,7 +95,9 @@ export function checkEnvelope(value: unknown): DecodedFrame {
     };
   }
   const hasId = "id" in value;
-  if (hasId && id === null) {
+  // JSON-RPC 2.0 section 5: an error response carries a null id when the request's id was unreadable.
+  const nullIdError = value.id === null && !("method" in value) && isPlainObject(value.error);
+  if (hasId && id === null && !nullIdError) {
     return {
       kind: "invalid",
       error: failure(null, ErrorCode.InvalidRequest, "Invalid Request: id must be a string or a number"),

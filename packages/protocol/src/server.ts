@@ -18,7 +18,6 @@ import {
   success,
   toFailure,
 } from "./jsonrpc.js";
-import { RequestStateCodec } from "./request-state.js";
 import {
   type ContextHost,
   InputRequiredSignal,
@@ -26,6 +25,8 @@ import {
   RequestContext,
   type RequestIdentity,
 } from "./request-context.js";
+import { RequestStateCodec } from "./request-state.js";
+import { handlers, type MethodHandler } from "./server-methods.js";
 import type {
   ClientCapabilities,
   Implementation,
@@ -34,7 +35,6 @@ import type {
   ServerCapabilities,
 } from "./types.js";
 import { LOGGING_LEVELS } from "./types.js";
-import { handlers, type MethodHandler } from "./server-methods.js";
 import {
   allowsBatches,
   LATEST_LEGACY_PROTOCOL_VERSION,
@@ -357,10 +357,13 @@ export class ServerSession implements ContextHost {
       // A cancelled request gets no response (spec: cancellation).
       return ctx.cancelled ? undefined : result;
     } catch (cause) {
+      // Also no response when the handler fails because it was cancelled (e.g. -32800 from an
+      // aborted server-to-client request).
+      if (ctx.cancelled) return undefined;
       if (!(cause instanceof InputRequiredSignal) || !input) throw cause;
       const inputRequests = ctx.takePendingInputs() ?? cause.inputRequests;
       const requestState = this.server.requestState.encode(input.target, input.argsHash, input.responses);
-      return ctx.cancelled ? undefined : { resultType: "input_required", inputRequests, requestState };
+      return { resultType: "input_required", inputRequests, requestState };
     } finally {
       this.inFlight.delete(request.id);
     }
@@ -573,6 +576,10 @@ export class ServerSession implements ContextHost {
     signal: AbortSignal,
   ): Promise<JsonObject> {
     if (this.closed) return Promise.reject(new ProtocolError("ERR_CONNECTION_CLOSED", "session is closed"));
+    // An already aborted signal never fires "abort": without this the request would be sent for a
+    // cancelled call and wait out the whole timeout.
+    if (signal.aborted)
+      return Promise.reject(new JsonRpcError(ErrorCode.RequestCancelled, "Request cancelled"));
     const id = `s${++this.outboundId}`;
     return new Promise<JsonObject>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -44,7 +44,12 @@ function escapeRegExp(text: string): string {
 }
 
 function encodeValue(value: string, allowReserved: boolean): string {
-  return allowReserved ? encodeURI(value).replace(/%25([0-9A-Fa-f]{2})/g, "%$1") : encodeURIComponent(value);
+  if (allowReserved) return encodeURI(value).replace(/%25([0-9A-Fa-f]{2})/g, "%$1");
+  // encodeURIComponent leaves the sub-delims !'()* as they are; RFC 6570 passes only unreserved.
+  return encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
 }
 
 function safeDecode(text: string): string {
