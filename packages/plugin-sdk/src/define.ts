@@ -16,8 +16,8 @@ import type {
   ResourceContents,
   ToolAnnotations,
 } from "@mcp-runtime/protocol";
-import type { ScopedFs } from "./scoped-fs.js";
 import type { InferInput, SchemaLike } from "./schema.js";
+import type { ScopedFs } from "./scoped-fs.js";
 
 export interface PluginLogger {
   debug(message: string, data?: unknown): void;
@@ -39,6 +39,8 @@ export interface CallContext<Config = Record<string, unknown>> {
   readonly protocolVersion: string;
   /** What the client declared it can do (per request in 2026-07-28, per session before). */
   readonly clientCapabilities: Readonly<ClientCapabilities>;
+  /** The client's progress token for this call, when it asked for progress. */
+  readonly progressToken: string | number | undefined;
   /** Reports progress to the client when it asked for it; values must increase. */
   progress(progress: number, total?: number, message?: string): void;
   /** Log messages to the client (MCP logging) at or above the level it chose. */
@@ -162,6 +164,16 @@ export interface PluginDefinition<
   /** Templated resources (RFC 6570), by name. */
   resourceTemplates?: Record<string, ResourceTemplateDefinition<Config>>;
   prompts?: Record<string, PromptDefinition<Config>>;
+}
+
+/**
+ * Declares one tool outside `definePlugin` (tools split across modules) with its handler's input
+ * type still inferred from `input`. Identity at run time.
+ */
+export function defineTool<S extends SchemaLike | undefined = undefined, Config = Record<string, unknown>>(
+  definition: ToolDefinition<S, Config>,
+): ToolDefinition<S, Config> {
+  return definition;
 }
 
 const PLUGIN = Symbol.for("@mcp-runtime/plugin");

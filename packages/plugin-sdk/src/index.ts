@@ -1,9 +1,27 @@
 /** @module Public entry of @mcp-runtime/plugin-sdk: what plugin authors import. */
+
+export type {
+  CallToolResult,
+  ClientCapabilities,
+  ContentBlock,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  GetPromptResult,
+  JsonObject,
+  ListRootsResult,
+  LoggingLevel,
+  PromptMessage,
+  ResourceContents,
+  ToolAnnotations,
+} from "@mcp-runtime/protocol";
 export {
   type CallContext,
   type ChangeNotifier,
   type Completer,
   definePlugin,
+  defineTool,
   isPlugin,
   type Plugin,
   type PluginDefinition,

@@ -41,6 +41,7 @@ import { createScopedFs, type ScopedFs } from "./scoped-fs.js";
 /** What the host gives each call; the plugin sees it as a `CallContext`. */
 export interface HostCallContext {
   signal: AbortSignal;
+  progressToken: string | number | undefined;
   subject: string | undefined;
   protocolVersion: string;
   clientCapabilities: ClientCapabilities;
@@ -335,6 +336,9 @@ class BoundCallContext implements CallContext, PluginLogger {
   }
   get subject(): string | undefined {
     return this.host.subject;
+  }
+  get progressToken(): string | number | undefined {
+    return this.host.progressToken;
   }
   get protocolVersion(): string {
     return this.host.protocolVersion;

@@ -2,10 +2,11 @@
  * @module Tool input/output schemas: zod 4 (or any Standard Schema with a JSON Schema view) or a
  * plain JSON Schema object. Compiled once into a validator and a JSON Schema for `tools/list`.
  */
-import Ajv2020 from "ajv/dist/2020.js";
-import type { ErrorObject } from "ajv";
-import { toJSONSchema } from "zod";
+
 import type { JsonObject } from "@mcp-runtime/protocol";
+import type { ErrorObject } from "ajv";
+import Ajv2020 from "ajv/dist/2020.js";
+import { toJSONSchema } from "zod";
 
 /** The Standard Schema v1 contract (standardschema.dev), as zod 4, valibot and arktype implement it. */
 export interface StandardSchema<Input = unknown, Output = Input> {

@@ -29,9 +29,11 @@ export interface ToolEntry {
 
 export type Completion = CompleteResult["completion"];
 
-export interface ArgumentCompleter {
-  (argument: string, value: string, context: Record<string, string>): Promise<Completion> | Completion;
-}
+export type ArgumentCompleter = (
+  argument: string,
+  value: string,
+  context: Record<string, string>,
+) => Promise<Completion> | Completion;
 
 export interface ResourceEntry {
   descriptor: ResourceDescriptor;

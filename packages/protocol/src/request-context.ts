@@ -200,7 +200,7 @@ export class RequestContext {
     const answer = this.inputResponses?.[key];
     if (answer !== undefined) return Promise.resolve(answer);
     this.pendingInputs ??= {};
-    this.pendingInputs[key] = method === "roots/list" ? { method } : { method, params };
+    this.pendingInputs[key] = { method, params };
     return Promise.reject(new InputRequiredSignal(this.pendingInputs));
   }
 }

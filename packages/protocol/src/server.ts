@@ -315,7 +315,12 @@ export class ServerSession implements ContextHost {
         : { ...(result._meta as JsonObject), ...this.server.resultMeta };
     if (handler.cacheable && decorated.resultType === "complete") {
       decorated.ttlMs ??= this.server.cacheHints.ttlMs;
-      decorated.cacheScope ??= this.subject === undefined ? this.server.cacheHints.cacheScope : "private";
+      // Resource contents may be per-user even without auth (a plugin can read per-caller data):
+      // never let a shared cache serve them across callers.
+      decorated.cacheScope ??=
+        this.subject === undefined && request.method !== "resources/read"
+          ? this.server.cacheHints.cacheScope
+          : "private";
     }
     return success(request.id, decorated);
   }

@@ -185,7 +185,7 @@ describe("modern era: results", () => {
       resultType: "complete",
       _meta: serverMeta,
       ttlMs: 60_000,
-      cacheScope: "public",
+      cacheScope: "private",
     });
     for (const uri of ["test://nothing", "test://template/missing/data"]) {
       expect(errorOf(await h.modern("resources/read", { uri }))).toEqual({

@@ -101,8 +101,8 @@ export const interactiveTools = {
         if (index > 0) await sleep(STEP_DELAY_MS, undefined, { signal: ctx.signal });
         ctx.progress(step, PROGRESS_TOTAL, `Completed step ${step} of ${PROGRESS_TOTAL}`);
       }
-      // The reference echoes the progress token; CallContext does not expose it, and no check reads the text.
-      return "progress complete";
+      // As the reference server: echo the token, so a client can see which request progressed.
+      return String(ctx.progressToken);
     },
   }),
   test_sampling: tool({

@@ -102,13 +102,13 @@ describe("logging and progress", () => {
   });
 
   it("test_tool_with_progress reports 0, 50 and 100 of 100 with step messages", async () => {
-    const host = recordingHost();
+    const host = recordingHost({ progressToken: "progress-test-1" });
     const result = await instance.callTool("test_tool_with_progress", {}, host.ctx);
     expect(host.progress).toEqual([
       { progress: 0, total: 100, message: "Completed step 0 of 100" },
       { progress: 50, total: 100, message: "Completed step 50 of 100" },
       { progress: 100, total: 100, message: "Completed step 100 of 100" },
     ]);
-    expect(onlyText(result)).toBe("progress complete");
+    expect(onlyText(result)).toBe("progress-test-1");
   });
 });

@@ -30,6 +30,7 @@ export function recordingHost(
     unkeyed?: unknown;
     capabilities?: HostCallContext["clientCapabilities"];
     protocolVersion?: string;
+    progressToken?: string | number;
   } = {},
 ): RecordingHost {
   const answers = options.answers ?? {};
@@ -46,6 +47,7 @@ export function recordingHost(
   }
   const ctx: HostCallContext = {
     signal: new AbortController().signal,
+    progressToken: options.progressToken,
     subject: undefined,
     protocolVersion: options.protocolVersion ?? "2026-07-28",
     clientCapabilities: options.capabilities ?? ALL_CAPABILITIES,

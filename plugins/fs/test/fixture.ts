@@ -20,6 +20,7 @@ export function hostContext(): HostCallContext {
   const refuse = () => Promise.reject(new Error("not available in tests"));
   return {
     signal: new AbortController().signal,
+    progressToken: undefined,
     subject: undefined,
     protocolVersion: "2025-11-25",
     clientCapabilities: {},

@@ -2,19 +2,20 @@
  * @module Puts a loaded plugin's tools, resources, templates and prompts into the protocol
  * catalogue. Closures are made once per entry here, never per request.
  */
-import {
-  type Catalog,
-  type ClientCapabilities,
-  type CreateMessageRequestParams,
-  type CreateMessageResult,
-  type ElicitRequestParams,
-  type ElicitResult,
-  type ListRootsResult,
-  type LoggingLevel,
-  type RequestContext,
-} from "@mcp-runtime/protocol";
+
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import type { HostCallContext } from "@mcp-runtime/plugin-sdk/host";
+import type {
+  Catalog,
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  ListRootsResult,
+  LoggingLevel,
+  RequestContext,
+} from "@mcp-runtime/protocol";
 import type { PluginHost } from "../executor/executor.js";
 
 /** Adapts a protocol RequestContext to what plugin hosts expect, without allocating closures. */
@@ -29,6 +30,9 @@ export class CallBridge implements HostCallContext {
   }
   get subject(): string | undefined {
     return this.ctx.identity.subject;
+  }
+  get progressToken(): string | number | undefined {
+    return this.ctx.progressToken;
   }
   get protocolVersion(): string {
     return this.ctx.identity.protocolVersion;

@@ -46,7 +46,8 @@ function resolvePathKeys(
   for (const key of keys) {
     const value = out[key];
     if (typeof value === "string") out[key] = resolve(baseDir, value);
-    else if (Array.isArray(value)) out[key] = value.map((item) => (typeof item === "string" ? resolve(baseDir, item) : item));
+    else if (Array.isArray(value))
+      out[key] = value.map((item) => (typeof item === "string" ? resolve(baseDir, item) : item));
   }
   return out;
 }
