@@ -36,7 +36,10 @@ const pkg = {
   license: "Apache-2.0",
   type: "module",
   engines: { node: ">=20.19.0" },
-  exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" }, "./package.json": "./package.json" },
+  exports: {
+    ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
+    "./package.json": "./package.json",
+  },
   main: "./dist/index.js",
   types: "./dist/index.d.ts",
   files: ["dist", "README.md"],

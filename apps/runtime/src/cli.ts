@@ -2,11 +2,11 @@
 /** @module The `mcp-runtime` command line (see DESIGN.md, CLI contract). */
 import { parseArgs } from "node:util";
 import { formatIssues, loadConfig } from "@mcp-runtime/config";
+import { serveStdio } from "@mcp-runtime/transport-stdio";
 import { chooseConfigFile } from "./config-file.js";
 import { createLogger, type LogLevel } from "./logger.js";
 import { resolvePlugin } from "./plugins/resolve.js";
 import { createRuntime, RUNTIME_VERSION } from "./runtime.js";
-import { serveStdio } from "@mcp-runtime/transport-stdio";
 
 const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
 

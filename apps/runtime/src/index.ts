@@ -3,8 +3,8 @@ export type { CompletionRef, Executor, InputCheck, PluginHost } from "./executor
 export { InProcessExecutor } from "./executor/in-process.js";
 export { createLogger, type Logger, type LogLevel, scrub } from "./logger.js";
 export {
-  type PluginPermissions,
   PluginLoadError,
+  type PluginPermissions,
   type ResolvedPlugin,
   resolvePlugin,
 } from "./plugins/resolve.js";

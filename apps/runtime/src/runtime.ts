@@ -1,8 +1,8 @@
 /** @module Wires config, plugins, executor and the protocol server into one runtime. */
 import { readFileSync } from "node:fs";
 import type { RuntimeConfig } from "@mcp-runtime/config";
-import { Catalog, McpServer } from "@mcp-runtime/protocol";
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
+import { Catalog, McpServer } from "@mcp-runtime/protocol";
 import type { Executor, PluginHost } from "./executor/executor.js";
 import { InProcessExecutor } from "./executor/in-process.js";
 import type { Logger } from "./logger.js";

@@ -2,7 +2,7 @@
 import { ErrorCode, JsonRpcError } from "./errors.js";
 import type { ClientCapabilities, Implementation, JsonObject, LoggingLevel } from "./types.js";
 import { LOGGING_LEVELS } from "./types.js";
-import { MetaKey, MODERN_PROTOCOL_VERSIONS, SUPPORTED_PROTOCOL_VERSIONS } from "./versions.js";
+import { MetaKey, MODERN_PROTOCOL_VERSIONS } from "./versions.js";
 
 export interface ModernEnvelope {
   protocolVersion: string;
@@ -31,7 +31,9 @@ export function readModernEnvelope(meta: JsonObject): ModernEnvelope {
   }
   if (!MODERN_PROTOCOL_VERSIONS.includes(version)) {
     throw new JsonRpcError(ErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", {
-      supported: SUPPORTED_PROTOCOL_VERSIONS,
+      // The versions a modern request may name (the same list server/discover returns); 2025-era
+      // revisions are reached through initialize, not through this envelope.
+      supported: MODERN_PROTOCOL_VERSIONS,
       requested: version,
     });
   }

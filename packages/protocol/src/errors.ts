@@ -18,6 +18,8 @@ export const ErrorCode = {
   UnsupportedProtocolVersion: -32022,
   /** Server-defined: the request was cancelled or the server is shutting down. */
   RequestCancelled: -32800,
+  /** 2026-07-28: the request needs a client capability the request did not declare. */
+  MissingClientCapability: -32021,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -185,7 +185,7 @@ export class RequestContext {
     if (this.identity.clientCapabilities[capability] === undefined) {
       return Promise.reject(
         new JsonRpcError(
-          this.identity.era === "modern" ? -32021 : ErrorCode.InvalidRequest,
+          this.identity.era === "modern" ? ErrorCode.MissingClientCapability : ErrorCode.InvalidRequest,
           `Client does not support ${capability} (required by this ${this.method === "tools/call" ? "tool" : "request"})`,
           { requiredCapabilities: { [capability]: {} } },
         ),

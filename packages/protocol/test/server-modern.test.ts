@@ -5,7 +5,7 @@ import {
   type JsonRpcMessage,
   MetaKey,
   MODERN_PROTOCOL_VERSION,
-  SUPPORTED_PROTOCOL_VERSIONS,
+  MODERN_PROTOCOL_VERSIONS,
 } from "../src/index.js";
 import {
   createHarness,
@@ -49,7 +49,7 @@ describe("modern era: the _meta envelope", () => {
         error: {
           code: -32022,
           message: "Unsupported protocol version",
-          data: { supported: SUPPORTED_PROTOCOL_VERSIONS, requested },
+          data: { supported: MODERN_PROTOCOL_VERSIONS, requested },
         },
       });
       const data = errorOf(response).data as { supported: unknown };

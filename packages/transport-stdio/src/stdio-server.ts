@@ -53,6 +53,13 @@ class OutputQueue {
   push(message: JsonRpcMessage | readonly JsonRpcMessage[]): void {
     if (this.broken) return;
     this.pending.push(`${JSON.stringify(message)}\n`);
+    // A notification about a call (progress, log) goes out at once, ahead of the call's result:
+    // the SDK clients drop a progress notification that arrives in the same read as its result
+    // (they dispatch notifications a tick after responses and forget the token on the response).
+    if (!Array.isArray(message) && !("id" in message)) {
+      this.flush();
+      return;
+    }
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.flush);

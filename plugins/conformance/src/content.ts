@@ -77,6 +77,23 @@ export const contentTools = {
       throw new Error("This tool intentionally returns an error for testing");
     },
   }),
+  test_custom_headers: tool({
+    description: "Tests custom Mcp-Param-* request headers mirrored from arguments (SEP-2243)",
+    input: {
+      type: "object",
+      properties: {
+        region: {
+          type: "string",
+          "x-mcp-header": "Region",
+          description: "Sent as the Mcp-Param-Region header",
+        },
+        priority: { type: "integer", "x-mcp-header": "Priority" },
+        verbose: { type: "boolean", "x-mcp-header": "Verbose" },
+      },
+      required: ["region"],
+    },
+    handler: (input) => `Custom headers received: ${JSON.stringify(input)}`,
+  }),
   json_schema_2020_12_tool: tool({
     description: "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
     input: JSON_SCHEMA_2020_12_INPUT,

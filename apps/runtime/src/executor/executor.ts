@@ -3,8 +3,9 @@
  * implements it today; the sandbox (worker threads, child processes) implements the same
  * interface, so nothing above this line changes when plugins move out of the main thread.
  */
-import type { CallToolResult, GetPromptResult, JsonObject, ReadResourceResult } from "@mcp-runtime/protocol";
+
 import type { HostCallContext, PluginManifest } from "@mcp-runtime/plugin-sdk/host";
+import type { CallToolResult, GetPromptResult, JsonObject, ReadResourceResult } from "@mcp-runtime/protocol";
 import type { ResolvedPlugin } from "../plugins/resolve.js";
 
 export type InputCheck = { ok: true; value: JsonObject } | { ok: false; message: string };

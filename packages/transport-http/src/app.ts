@@ -1,0 +1,238 @@
+/**
+ * @module The express app: one dispatch function for the MCP endpoint, the legacy SSE endpoints
+ * and health checks. Express stays thin: a single middleware, node's own request/response APIs,
+ * no body-parsing middleware (bodies are read from the raw stream with a byte limit).
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  claimsModernEra,
+  decodeFrame,
+  ErrorCode,
+  isModernVersion,
+  type JsonObject,
+  LEGACY_PROTOCOL_VERSIONS,
+  type McpServer,
+} from "@mcp-runtime/protocol";
+import express, { type Express, type NextFunction } from "express";
+import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
+import { type EventStore, MemoryEventStore } from "./event-store.js";
+import { HostGuard } from "./host-guard.js";
+import { CLOSE_CONNECTION, writeError, writeJson, writeStatus } from "./http-replies.js";
+import { handleLegacyDelete, handleLegacyGet, handleLegacyPost } from "./legacy-endpoint.js";
+import type { LegacySession } from "./legacy-session.js";
+import { Lifecycle } from "./lifecycle.js";
+import { handleModernPost } from "./modern-endpoint.js";
+import { ModernSessions } from "./modern-sessions.js";
+import { type HttpTransportOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import { readBody } from "./read-body.js";
+import { MemorySessionStore, type SessionStore } from "./session-store.js";
+import { handleSseMessage, handleSseOpen } from "./sse-endpoints.js";
+
+export interface McpHttpApp {
+  /** The express app: listen on it, or mount it in a larger app. */
+  readonly app: Express;
+  readonly sessions: SessionStore<LegacySession>;
+  readonly events: EventStore;
+  /** Calls currently in flight (what a drain waits for). */
+  readonly inFlight: number;
+  readonly draining: boolean;
+  /** Tells the Host allow-list the listening port (needed when it was 0). */
+  setPort(port: number): void;
+  /**
+   * Drains: new requests get 503, long-lived streams end cleanly, in-flight calls may finish
+   * within `graceMs` (default: the `shutdownGraceMs` option), then the rest are cancelled and
+   * every session is closed. Resolves true when everything finished in time.
+   */
+  drain(graceMs?: number): Promise<boolean>;
+}
+
+const HEALTH_OK = JSON.stringify({ status: "ok" });
+const READY_NO = JSON.stringify({ status: "draining" });
+
+export function createMcpHttpApp(server: McpServer, options: HttpTransportOptions = {}): McpHttpApp {
+  const resolved = resolveOptions(options);
+  const guard = new HostGuard(resolved.host, options.allowedHosts, options.allowedOrigins ?? []);
+  if (options.port !== undefined && options.port !== 0) guard.setPort(options.port);
+  const lifecycle = new Lifecycle(resolved.keepAliveMs);
+  const sessions =
+    options.sessionStore ??
+    new MemorySessionStore<LegacySession>({
+      ...(options.sessionIdleTimeoutMs === undefined ? {} : { idleTimeoutMs: options.sessionIdleTimeoutMs }),
+      ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
+      onEvict: (record, reason) => resolved.onEvent({ msg: "session evicted", reason, session: record.id }),
+    });
+  const events = options.eventStore ?? new MemoryEventStore();
+  const ctx: EndpointContext = {
+    server,
+    options: resolved,
+    lifecycle,
+    sessions,
+    events,
+    modern: new ModernSessions(server),
+  };
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.disable("etag");
+  app.use((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
+    dispatch(ctx, guard, req, res, next).catch((cause: unknown) => {
+      // Handlers convert failures themselves; this is the last line of defence (never a stack on the wire).
+      resolved.onEvent({
+        msg: "request failed",
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      if (!res.headersSent) writeError(res, 500, ErrorCode.InternalError, "Internal error");
+      else res.end();
+    });
+  });
+
+  let drained: Promise<boolean> | undefined;
+  return {
+    app,
+    sessions,
+    events,
+    get inFlight() {
+      return lifecycle.inFlightCount;
+    },
+    get draining() {
+      return lifecycle.draining;
+    },
+    setPort: (port) => guard.setPort(port),
+    drain(graceMs = resolved.shutdownGraceMs) {
+      drained ??= drain(ctx, graceMs);
+      return drained;
+    },
+  };
+}
+
+async function drain(ctx: EndpointContext, graceMs: number): Promise<boolean> {
+  const { lifecycle, sessions } = ctx;
+  lifecycle.draining = true;
+  lifecycle.endLongStreams("server shutting down");
+  const finished = await lifecycle.whenIdle(graceMs);
+  for (const record of [...sessions.values()]) {
+    sessions.delete(record.id);
+    record.close("server shutting down");
+  }
+  ctx.modern.close("server shutting down");
+  sessions.dispose();
+  lifecycle.dispose();
+  // Cancelled calls answer 503 on their next turn; give them that turn before sockets close.
+  if (!finished) await new Promise((resolve) => setTimeout(resolve, 20));
+  return finished;
+}
+
+function pathOf(url: string): [path: string, query: string] {
+  const q = url.indexOf("?");
+  return q === -1 ? [url, ""] : [url.slice(0, q), url.slice(q + 1)];
+}
+
+async function dispatch(
+  ctx: EndpointContext,
+  guard: HostGuard,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction,
+): Promise<void> {
+  const { options } = ctx;
+  const [path, query] = pathOf(req.url ?? "/");
+  if (path === "/healthz") {
+    writeJson(res, 200, HEALTH_OK);
+    return;
+  }
+  if (path === "/readyz") {
+    writeJson(res, ctx.lifecycle.draining ? 503 : 200, ctx.lifecycle.draining ? READY_NO : HEALTH_OK);
+    return;
+  }
+  const isMcp = path === options.path;
+  const isSse = options.legacySse && (path === options.ssePath || path === options.messagesPath);
+  if (!isMcp && !isSse) {
+    next();
+    return;
+  }
+  const refused = guard.check(req);
+  if (refused !== null) {
+    writeError(res, 403, TRANSPORT_ERROR, `Forbidden: ${refused}`);
+    return;
+  }
+  if (ctx.lifecycle.draining) {
+    writeError(res, 503, TRANSPORT_ERROR, "Server is shutting down", null, {
+      ...CLOSE_CONNECTION,
+      "retry-after": "1",
+    });
+    return;
+  }
+  let subject: string | undefined;
+  if (options.authenticate !== undefined) {
+    const outcome = await options.authenticate(req);
+    if (!outcome.ok) {
+      writeError(res, outcome.status, TRANSPORT_ERROR, outcome.message, null, outcome.headers);
+      return;
+    }
+    subject = outcome.subject;
+  }
+  const method = req.method;
+  if (isMcp) {
+    if (method === "POST") await post(ctx, req, res, subject, options);
+    else if (method === "GET") handleLegacyGet(ctx, req, res, subject);
+    else if (method === "DELETE") handleLegacyDelete(ctx, req, res, subject);
+    else writeStatus(res, 405, { allow: "GET, POST, DELETE" });
+    return;
+  }
+  if (path === options.ssePath) {
+    if (method === "GET") handleSseOpen(ctx, res, subject);
+    else writeStatus(res, 405, { allow: "GET" });
+  } else if (method === "POST") await handleSseMessage(ctx, req, res, query, subject);
+  else writeStatus(res, 405, { allow: "POST" });
+}
+
+async function post(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+  options: ResolvedOptions,
+): Promise<void> {
+  const body = await readBody(req, options.maxBodyBytes);
+  if (!body.ok) {
+    const message = body.status === 413 ? "Request body too large" : "Bad request body";
+    // The rest of an oversize body is never read: close the connection rather than drain it.
+    writeError(res, body.status, ErrorCode.InvalidRequest, message, null, CLOSE_CONNECTION);
+    return;
+  }
+  const frame = decodeFrame(body.text);
+  if (frame.kind === "invalid") {
+    writeJson(res, 400, JSON.stringify(frame.error));
+    return;
+  }
+  const version = req.headers["mcp-protocol-version"];
+  if (frame.kind === "message") {
+    const message = frame.message;
+    const meta = "params" in message ? message.params?._meta : undefined;
+    if (isModern(meta, version, req.headers["mcp-session-id"] !== undefined)) {
+      await handleModernPost(ctx, req, res, frame.message, subject);
+      return;
+    }
+  } else if (typeof version === "string" && isModernVersion(version.trim())) {
+    writeError(
+      res,
+      400,
+      ErrorCode.InvalidRequest,
+      "Invalid Request: JSON-RPC batches are not supported by 2026-07-28",
+    );
+    return;
+  }
+  await handleLegacyPost(ctx, req, res, frame, subject);
+}
+
+/**
+ * Era of a single message: the `_meta` envelope decides; failing that, a version header that is no
+ * 2025-era revision (and no session) makes it a modern request that will be refused precisely.
+ */
+function isModern(meta: unknown, header: string | string[] | undefined, hasSession: boolean): boolean {
+  if (typeof meta === "object" && meta !== null && claimsModernEra(meta as JsonObject)) return true;
+  if (typeof header !== "string") return false;
+  const version = header.trim();
+  if (isModernVersion(version)) return true;
+  return !hasSession && !LEGACY_PROTOCOL_VERSIONS.includes(version);
+}

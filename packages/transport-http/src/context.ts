@@ -1,0 +1,21 @@
+/** @module What every endpoint handler of one app shares; built once by the app factory. */
+import type { McpServer } from "@mcp-runtime/protocol";
+import type { EventStore } from "./event-store.js";
+import type { LegacySession } from "./legacy-session.js";
+import type { Lifecycle } from "./lifecycle.js";
+import type { ModernSessions } from "./modern-sessions.js";
+import type { ResolvedOptions } from "./options.js";
+import type { SessionStore } from "./session-store.js";
+
+export interface EndpointContext {
+  readonly server: McpServer;
+  readonly options: ResolvedOptions;
+  readonly lifecycle: Lifecycle;
+  readonly sessions: SessionStore<LegacySession>;
+  readonly events: EventStore;
+  readonly modern: ModernSessions;
+}
+
+/** JSON-RPC code for transport refusals that have no standard code (session unknown, shutting down). */
+export const TRANSPORT_ERROR = -32000;
+export const SESSION_NOT_FOUND = -32001;

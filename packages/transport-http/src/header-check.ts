@@ -1,0 +1,137 @@
+/**
+ * @module 2026-07-28 request headers checked against the body (spec §5.1): `MCP-Protocol-Version`
+ * must equal `_meta` protocolVersion, `Mcp-Method` the method, `Mcp-Name` the name or uri, and
+ * `Mcp-Param-*` each argument a tool marks with `x-mcp-header`. Any miss is -32020, HTTP 400.
+ * Values are trimmed; `=?base64?...?=` values are decoded first.
+ */
+import type { IncomingHttpHeaders } from "node:http";
+import {
+  type Catalog,
+  type JsonRpcNotification,
+  type JsonRpcRequest,
+  MetaKey,
+  type ToolEntry,
+} from "@mcp-runtime/protocol";
+
+/** Where `Mcp-Name` comes from, per method. */
+const NAME_FIELD: ReadonlyMap<string, "name" | "uri"> = new Map([
+  ["tools/call", "name"],
+  ["prompts/get", "name"],
+  ["resources/read", "uri"],
+]);
+
+const SENTINEL_PREFIX = "=?base64?";
+const SENTINEL_SUFFIX = "?=";
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === "string" ? value.trim() : undefined;
+}
+
+/** Decodes a header value (plain, or the Base64 sentinel); undefined when the encoding is invalid. */
+export function decodeHeaderValue(raw: string): string | undefined {
+  if (!raw.startsWith(SENTINEL_PREFIX) || !raw.endsWith(SENTINEL_SUFFIX)) return raw;
+  const encoded = raw.slice(SENTINEL_PREFIX.length, raw.length - SENTINEL_SUFFIX.length);
+  if (encoded.length % 4 !== 0 || !BASE64.test(encoded)) return undefined;
+  return Buffer.from(encoded, "base64").toString("utf8");
+}
+
+interface HeaderParam {
+  header: string;
+  /** property path from the arguments object */
+  path: readonly string[];
+  type: "string" | "integer" | "boolean";
+}
+
+/** `x-mcp-header` arguments of a tool, computed once per registered entry. */
+const paramCache = new WeakMap<ToolEntry, readonly HeaderParam[]>();
+
+function headerParams(entry: ToolEntry): readonly HeaderParam[] {
+  let params = paramCache.get(entry);
+  if (params === undefined) {
+    const found: HeaderParam[] = [];
+    collect(entry.descriptor.inputSchema, [], found);
+    params = found;
+    paramCache.set(entry, params);
+  }
+  return params;
+}
+
+function collect(schema: unknown, path: string[], out: HeaderParam[]): void {
+  if (typeof schema !== "object" || schema === null) return;
+  const properties = (schema as { properties?: unknown }).properties;
+  if (typeof properties !== "object" || properties === null) return;
+  for (const [key, property] of Object.entries(properties)) {
+    if (typeof property !== "object" || property === null) continue;
+    const header = (property as Record<string, unknown>)["x-mcp-header"];
+    const type = (property as Record<string, unknown>).type;
+    if (typeof header === "string" && (type === "string" || type === "integer" || type === "boolean")) {
+      out.push({ header: `mcp-param-${header.toLowerCase()}`, path: [...path, key], type });
+    }
+    // Only chains of `properties` count (spec: not items, combinators or $ref).
+    collect(property, [...path, key], out);
+  }
+}
+
+function valueAt(args: unknown, path: readonly string[]): unknown {
+  let value = args;
+  for (const key of path) {
+    if (typeof value !== "object" || value === null) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+function matchesParam(value: unknown, decoded: string, type: HeaderParam["type"]): boolean {
+  if (type === "integer") return typeof value === "number" && decoded !== "" && Number(decoded) === value;
+  if (type === "boolean") return decoded === String(value);
+  return decoded === value;
+}
+
+/** Null when the headers agree with the body, else the message of the -32020 error. */
+export function checkModernHeaders(
+  headers: IncomingHttpHeaders,
+  message: JsonRpcRequest | JsonRpcNotification,
+  catalog: Catalog,
+): string | null {
+  const version = single(headers["mcp-protocol-version"]);
+  if (version === undefined) return "Header mismatch: missing MCP-Protocol-Version header";
+  const params = message.params;
+  const meta = params?._meta as Record<string, unknown> | undefined;
+  const metaVersion = meta?.[MetaKey.protocolVersion];
+  if (typeof metaVersion === "string" && metaVersion !== version) {
+    return "Header mismatch: MCP-Protocol-Version header does not match params._meta protocolVersion";
+  }
+  // Header requirements for notification POSTs are undefined (spec §5.1): only the version is checked.
+  if (!("id" in message)) return null;
+  const method = single(headers["mcp-method"]);
+  if (method === undefined) return "Header mismatch: missing Mcp-Method header";
+  if (method !== message.method)
+    return "Header mismatch: Mcp-Method header does not match the request method";
+  const field = NAME_FIELD.get(message.method);
+  if (field === undefined) return null;
+  const rawName = single(headers["mcp-name"]);
+  if (rawName === undefined) return "Header mismatch: missing Mcp-Name header";
+  const name = decodeHeaderValue(rawName);
+  if (name === undefined) return "Header mismatch: Mcp-Name header has an invalid base64 value";
+  const bodyName = params?.[field];
+  if (typeof bodyName === "string" && bodyName !== name) {
+    return `Header mismatch: Mcp-Name header does not match params.${field}`;
+  }
+  if (message.method !== "tools/call" || typeof bodyName !== "string") return null;
+  const entry = catalog.tool(bodyName);
+  if (entry === undefined) return null;
+  const declared = headerParams(entry);
+  for (const param of declared) {
+    const value = valueAt(params?.arguments, param.path);
+    if (value === undefined || value === null) continue;
+    const raw = single(headers[param.header]);
+    if (raw === undefined) return `Header mismatch: missing ${param.header} header`;
+    const decoded = decodeHeaderValue(raw);
+    if (decoded === undefined) return `Header mismatch: ${param.header} header has an invalid base64 value`;
+    if (!matchesParam(value, decoded, param.type)) {
+      return `Header mismatch: ${param.header} header does not match the argument`;
+    }
+  }
+  return null;
+}

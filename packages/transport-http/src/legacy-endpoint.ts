@@ -1,0 +1,263 @@
+/**
+ * @module 2025-era Streamable HTTP on the MCP endpoint: `initialize` mints a session id
+ * (cryptographically random), later POSTs need it (400 without, 404 when unknown or expired),
+ * GET opens or resumes a server→client stream, DELETE ends the session. A POST with neither a
+ * session nor a version header (benchmark harnesses, one-shot scripts) is served statelessly as
+ * 2025-03-26 by a throwaway session.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import {
+  DEFAULT_LEGACY_HTTP_VERSION,
+  type DecodedFrame,
+  ErrorCode,
+  isRequest,
+  type JsonRpcId,
+  type JsonRpcResponse,
+  LEGACY_PROTOCOL_VERSIONS,
+  type ServerSession,
+} from "@mcp-runtime/protocol";
+import { cancelOnClose } from "./cancel-on-close.js";
+import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
+import { writeError, writeJson, writeStatus } from "./http-replies.js";
+import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
+import { ReplyStream } from "./reply-stream.js";
+import { isOpen, startSse, writeSseMessage } from "./sse.js";
+
+const NO_PEER = { send() {} };
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === "string" ? value.trim() : undefined;
+}
+
+function firstId(frame: DecodedFrame): JsonRpcId | null {
+  return frame.kind === "message" && "id" in frame.message ? (frame.message.id as JsonRpcId) : null;
+}
+
+/** 400 for a refused batch (id null, -32600), else 200: 2025-era errors travel in a 200 body. */
+function legacyStatus(response: JsonRpcResponse | readonly JsonRpcResponse[]): number {
+  if (Array.isArray(response)) return 200;
+  const single = response as JsonRpcResponse;
+  return "error" in single && single.id === null ? 400 : 200;
+}
+
+/** Looks a session up for this caller; writes the refusal and returns undefined when there is none. */
+function findSession(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+  id: JsonRpcId | null,
+): LegacySession | undefined {
+  const sessionId = header(req, "mcp-session-id");
+  if (sessionId === undefined) {
+    writeError(res, 400, TRANSPORT_ERROR, "Bad Request: Mcp-Session-Id header is required", id);
+    return undefined;
+  }
+  const record = ctx.sessions.get(sessionId);
+  // Another subject's session is reported as unknown: no oracle for valid ids.
+  if (record === undefined || record.kind !== "streamable" || record.subject !== subject) {
+    writeError(res, 404, SESSION_NOT_FOUND, "Session not found", id);
+    return undefined;
+  }
+  const version = header(req, "mcp-protocol-version");
+  if (version !== undefined && !LEGACY_PROTOCOL_VERSIONS.includes(version)) {
+    writeError(
+      res,
+      400,
+      ErrorCode.InvalidRequest,
+      `Bad Request: unsupported MCP-Protocol-Version ${version}`,
+      id,
+    );
+    return undefined;
+  }
+  return record;
+}
+
+export async function handleLegacyPost(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  frame: DecodedFrame,
+  subject: string | undefined,
+): Promise<void> {
+  if (frame.kind === "message" && isRequest(frame.message) && frame.message.method === "initialize") {
+    await initialize(ctx, res, frame, subject);
+    return;
+  }
+  if (header(req, "mcp-session-id") === undefined && header(req, "mcp-protocol-version") === undefined) {
+    await serveStateless(ctx, res, frame, subject);
+    return;
+  }
+  const record = findSession(ctx, req, res, subject, firstId(frame));
+  if (record === undefined) return;
+  record.busy++;
+  try {
+    await serveFrame(ctx, res, record, frame);
+  } finally {
+    record.busy--;
+    ctx.sessions.touch(record);
+  }
+}
+
+async function initialize(
+  ctx: EndpointContext,
+  res: ServerResponse,
+  frame: DecodedFrame & { kind: "message" },
+  subject: string | undefined,
+): Promise<void> {
+  const record = new LegacySession({
+    id: randomUUID(),
+    subject,
+    kind: "streamable",
+    server: ctx.server,
+    lifecycle: ctx.lifecycle,
+    events: ctx.events,
+  });
+  const response = await record.session.handle(frame.message);
+  if (response === undefined || "error" in response) {
+    record.close("initialize failed");
+    writeJson(res, 400, JSON.stringify(response));
+    return;
+  }
+  if (!ctx.sessions.add(record)) {
+    record.close("too many sessions");
+    writeError(res, 503, TRANSPORT_ERROR, "Too many sessions; retry later", response.id, {
+      "retry-after": "5",
+    });
+    return;
+  }
+  writeJson(res, 200, JSON.stringify(response), { "mcp-session-id": record.id });
+}
+
+/** One POST of a session: a resumable stream that outlives its connection until the result. */
+async function serveFrame(
+  ctx: EndpointContext,
+  res: ServerResponse,
+  record: LegacySession,
+  frame: DecodedFrame,
+): Promise<void> {
+  if (frame.kind === "message" && !isRequest(frame.message)) {
+    // Notifications and answers to our requests (elicitation, sampling): accepted, no body.
+    await record.session.handle(frame.message);
+    writeStatus(res, 202);
+    return;
+  }
+  const streamId = record.newStreamId();
+  const reply = new ReplyStream(res, ctx.lifecycle, { events: ctx.events, sessionId: record.id, streamId });
+  record.streams.set(streamId, reply);
+  // Disconnection is not cancellation in 2025-era HTTP: the call goes on and may be resumed.
+  res.once("close", () => reply.detach(res));
+  ctx.lifecycle.begin();
+  try {
+    const response = await record.session.handleFrame(frame, reply);
+    reply.finish(response, response === undefined ? 202 : legacyStatus(response));
+  } finally {
+    record.streams.delete(streamId);
+    ctx.lifecycle.end();
+  }
+}
+
+async function serveStateless(
+  ctx: EndpointContext,
+  res: ServerResponse,
+  frame: DecodedFrame,
+  subject: string | undefined,
+): Promise<void> {
+  const options = {
+    assumeLegacyVersion: DEFAULT_LEGACY_HTTP_VERSION,
+    ...(subject === undefined ? {} : { subject }),
+  };
+  const session: ServerSession = ctx.server.createSession(NO_PEER, options);
+  const reply = new ReplyStream(res, ctx.lifecycle);
+  cancelOnClose(res, reply, session, undefined);
+  ctx.lifecycle.begin();
+  try {
+    const response = await session.handleFrame(frame, reply);
+    if (response !== undefined) reply.finish(response, legacyStatus(response));
+    else if (session.isClosed && !reply.done && isOpen(res)) {
+      reply.done = true;
+      writeError(res, 503, TRANSPORT_ERROR, "Server is shutting down", firstId(frame), {
+        connection: "close",
+      });
+    } else reply.finish(undefined, 202);
+  } finally {
+    session.close("request finished");
+    ctx.lifecycle.end();
+  }
+}
+
+/** GET with a session: the standalone stream, or a resumed one when Last-Event-ID names it. */
+export function handleLegacyGet(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+): void {
+  if (header(req, "mcp-session-id") === undefined) {
+    // 2026-07-28 has no GET stream (spec §5.1): 405 tells a modern client there is none.
+    writeStatus(res, 405, { allow: "POST" });
+    return;
+  }
+  const record = findSession(ctx, req, res, subject, null);
+  if (record === undefined) return;
+  const accept = req.headers.accept;
+  if (accept !== undefined && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
+    writeError(res, 406, TRANSPORT_ERROR, "Not Acceptable: GET needs Accept: text/event-stream");
+    return;
+  }
+  const lastEventId = header(req, "last-event-id");
+  const replay = lastEventId === undefined ? undefined : ctx.events.replayAfter(record.id, lastEventId);
+  const target =
+    replay === undefined
+      ? record.standalone
+      : replay.streamId === STANDALONE_STREAM
+        ? record.standalone
+        : record.streams.get(replay.streamId);
+  if (target === record.standalone && record.standalone.res !== undefined && isOpen(record.standalone.res)) {
+    writeError(res, 409, TRANSPORT_ERROR, "Conflict: a stream is already open for this session");
+    return;
+  }
+  startSse(res);
+  if (replay !== undefined) {
+    for (const event of replay.events) writeSseMessage(res, event.message, event.id);
+  }
+  if (target === undefined || target.done) {
+    // That POST stream already ended: the replay was all that was left of it.
+    res.end();
+    return;
+  }
+  target.attach(res);
+  record.busy++;
+  const stream = {
+    end: () => {
+      target.detach(res);
+      if (isOpen(res)) res.end();
+    },
+  };
+  ctx.lifecycle.addLongStream(stream);
+  res.once("close", () => {
+    target.detach(res);
+    ctx.lifecycle.removeLongStream(stream);
+    record.busy--;
+    ctx.sessions.touch(record);
+  });
+}
+
+export function handleLegacyDelete(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+): void {
+  if (header(req, "mcp-session-id") === undefined) {
+    writeStatus(res, 405, { allow: "POST" });
+    return;
+  }
+  const record = findSession(ctx, req, res, subject, null);
+  if (record === undefined) return;
+  ctx.sessions.delete(record.id);
+  record.close("session deleted by the client");
+  writeStatus(res, 200);
+}

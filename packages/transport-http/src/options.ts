@@ -1,0 +1,88 @@
+/** @module Options of the HTTP transport, checked and defaulted once in the factory. */
+import type { IncomingMessage } from "node:http";
+import type { EventStore } from "./event-store.js";
+import type { LegacySession } from "./legacy-session.js";
+import type { SessionStore } from "./session-store.js";
+
+/** What `authenticate` decides for one request. */
+export type AuthOutcome =
+  | { ok: true; subject?: string }
+  | { ok: false; status: 401 | 403; message: string; headers?: Record<string, string> };
+
+export interface TransportEvent {
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface HttpTransportOptions {
+  /** Address the server is bound to; decides the default Host/Origin allow-lists. Default 127.0.0.1. */
+  host?: string;
+  /** Port the server listens on, when known up front (`startHttpServer` sets it after listening). */
+  port?: number;
+  /** Path of the MCP endpoint. Default "/mcp". */
+  path?: string;
+  /** Origins allowed besides same-host ones (exact `scheme://host[:port]`, or "*"). */
+  allowedOrigins?: readonly string[];
+  /** Host header values allowed (`name` for any port, or `name:port`). Default: loopback names when bound to loopback, anything otherwise. */
+  allowedHosts?: readonly string[];
+  /** Largest accepted request body; larger ones get 413. Default 4 MiB. */
+  maxBodyBytes?: number;
+  /** Idle legacy sessions are evicted after this long. Default 30 min (ignored with `sessionStore`). */
+  sessionIdleTimeoutMs?: number;
+  /** Most legacy sessions open at once. Default 10,000 (ignored with `sessionStore`). */
+  maxSessions?: number;
+  sessionStore?: SessionStore<LegacySession>;
+  /** Where legacy SSE events are kept for `Last-Event-ID` resumption. Default: in memory. */
+  eventStore?: EventStore;
+  /** Interval of `:` comments on open SSE streams (keeps proxies from timing them out). Default 15 s. */
+  keepAliveMs?: number;
+  /** Default grace period of `close()` for in-flight calls. Default 10 s. */
+  shutdownGraceMs?: number;
+  /** Serve the 2024-11-05 HTTP+SSE endpoints `GET /sse` and `POST /messages`. Default true. */
+  legacySse?: boolean;
+  /** Authenticates a request; the subject binds legacy sessions and reaches handlers. Default: none. */
+  authenticate?(request: IncomingMessage): AuthOutcome | Promise<AuthOutcome>;
+  /** Transport-level events worth logging (evictions, failures). */
+  onEvent?(event: TransportEvent): void;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  path: string;
+  ssePath: string;
+  messagesPath: string;
+  maxBodyBytes: number;
+  keepAliveMs: number;
+  shutdownGraceMs: number;
+  legacySse: boolean;
+  authenticate: HttpTransportOptions["authenticate"];
+  onEvent(event: TransportEvent): void;
+}
+
+function positiveInt(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1)
+    throw new TypeError(`"${name}" option must be a positive integer`);
+  return value;
+}
+
+export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
+  const path = options.path ?? "/mcp";
+  if (!path.startsWith("/")) throw new TypeError('"path" option must start with "/"');
+  const grace = options.shutdownGraceMs ?? 10_000;
+  if (!Number.isInteger(grace) || grace < 0) {
+    throw new TypeError('"shutdownGraceMs" option must be a non-negative integer');
+  }
+  return {
+    host: options.host ?? "127.0.0.1",
+    path,
+    ssePath: "/sse",
+    messagesPath: "/messages",
+    maxBodyBytes: positiveInt(options.maxBodyBytes, "maxBodyBytes", 4 * 1024 * 1024),
+    keepAliveMs: positiveInt(options.keepAliveMs, "keepAliveMs", 15_000),
+    shutdownGraceMs: grace,
+    legacySse: options.legacySse ?? true,
+    authenticate: options.authenticate,
+    onEvent: options.onEvent ?? (() => {}),
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * @module The channel of one request: messages related to it (progress, logs, legacy server→client
+ * requests) go here. The reply stays plain JSON unless such a message arrives before the result;
+ * then it becomes an SSE stream (started lazily, on the first message) that ends with the result.
+ * Legacy streams are resumable: every event is recorded, and the stream outlives its connection
+ * until the result is written, so a client may reattach with `Last-Event-ID`.
+ */
+import type { ServerResponse } from "node:http";
+import type { JsonRpcMessage, JsonRpcResponse, RequestChannel } from "@mcp-runtime/protocol";
+import type { EventStore } from "./event-store.js";
+import { writeJson, writeStatus } from "./http-replies.js";
+import type { Lifecycle } from "./lifecycle.js";
+import { isOpen, startSse, writeSseMessage } from "./sse.js";
+
+export interface Resumable {
+  readonly events: EventStore;
+  readonly sessionId: string;
+  readonly streamId: string;
+}
+
+export class ReplyStream implements RequestChannel {
+  /** the connection currently attached, if any */
+  res: ServerResponse | undefined;
+  done = false;
+  private sse = false;
+  private readonly resumable: Resumable | undefined;
+  private readonly lifecycle: Lifecycle;
+  /** headers for the first response line (e.g. Mcp-Session-Id) */
+  private readonly headers: Record<string, string> | undefined;
+
+  constructor(
+    res: ServerResponse | undefined,
+    lifecycle: Lifecycle,
+    resumable?: Resumable,
+    headers?: Record<string, string>,
+  ) {
+    this.res = res;
+    this.lifecycle = lifecycle;
+    this.resumable = resumable;
+    this.headers = headers;
+  }
+
+  get streaming(): boolean {
+    return this.sse;
+  }
+
+  get streamId(): string | undefined {
+    return this.resumable?.streamId;
+  }
+
+  send(message: JsonRpcMessage): void {
+    if (this.done) return;
+    const id = this.resumable?.events.append(this.resumable.sessionId, this.resumable.streamId, message);
+    const res = this.res;
+    if (res === undefined || !isOpen(res)) return;
+    if (!this.sse) this.openSse(res);
+    writeSseMessage(res, message, id);
+  }
+
+  /** Starts the SSE reply now (listen streams, GET streams) rather than on the first message. */
+  openSse(res: ServerResponse): void {
+    this.sse = true;
+    if (!res.headersSent) startSse(res, this.headers);
+    this.lifecycle.trackStream(res);
+  }
+
+  /** Attaches a resumed connection whose SSE headers and replayed events were already written. */
+  attach(res: ServerResponse): void {
+    this.res = res;
+    this.sse = true;
+    this.lifecycle.trackStream(res);
+  }
+
+  detach(res: ServerResponse): void {
+    if (this.res === res) this.res = undefined;
+    this.lifecycle.untrackStream(res);
+  }
+
+  /** Writes the final answer: one JSON body when nothing was streamed, else the last SSE event. */
+  finish(response: JsonRpcResponse | readonly JsonRpcResponse[] | undefined, status: number): void {
+    if (this.done) return;
+    this.done = true;
+    const res = this.res;
+    if (this.sse) {
+      if (response !== undefined) {
+        const messages = Array.isArray(response) ? response : [response as JsonRpcResponse];
+        for (const message of messages) {
+          const id = this.resumable?.events.append(
+            this.resumable.sessionId,
+            this.resumable.streamId,
+            message,
+          );
+          if (res !== undefined && isOpen(res)) writeSseMessage(res, message, id);
+        }
+      }
+      if (res !== undefined) {
+        this.lifecycle.untrackStream(res);
+        if (isOpen(res)) res.end();
+      }
+      return;
+    }
+    if (res === undefined || !isOpen(res)) return;
+    if (response === undefined) writeStatus(res, 202, this.headers);
+    else writeJson(res, status, JSON.stringify(response), this.headers);
+  }
+
+  /** Ends an open stream without a result (shutdown, session end). */
+  end(): void {
+    this.done = true;
+    const res = this.res;
+    if (res === undefined) return;
+    this.lifecycle.untrackStream(res);
+    if (isOpen(res)) {
+      if (res.headersSent) res.end();
+      else writeStatus(res, 503, { connection: "close" });
+    }
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * @module The 2024-11-05 HTTP+SSE transport: `GET /sse` opens a session whose first event names
+ * the POST endpoint (`/messages?sessionId=...`); every POST there is accepted with 202 and its
+ * answer travels on the SSE stream. The session lives exactly as long as that stream.
+ */
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { type DecodedFrame, decodeFrame, type JsonRpcResponse } from "@mcp-runtime/protocol";
+import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
+import { CLOSE_CONNECTION, writeError, writeJson, writeStatus } from "./http-replies.js";
+import { LegacySession } from "./legacy-session.js";
+import { readBody } from "./read-body.js";
+import { startSse } from "./sse.js";
+
+export function handleSseOpen(ctx: EndpointContext, res: ServerResponse, subject: string | undefined): void {
+  const record = new LegacySession({
+    id: randomUUID(),
+    subject,
+    kind: "sse",
+    server: ctx.server,
+    lifecycle: ctx.lifecycle,
+    events: undefined,
+  });
+  if (!ctx.sessions.add(record)) {
+    record.close("too many sessions");
+    writeError(res, 503, TRANSPORT_ERROR, "Too many sessions; retry later", null, { "retry-after": "5" });
+    return;
+  }
+  startSse(res);
+  res.write(`event: endpoint\ndata: ${ctx.options.messagesPath}?sessionId=${record.id}\n\n`);
+  record.standalone.attach(res);
+  // Never idle-evicted while the stream is open: the stream is the session.
+  record.busy++;
+  const stream = {
+    end: () => {
+      ctx.sessions.delete(record.id);
+      record.close("server shutting down");
+    },
+  };
+  ctx.lifecycle.addLongStream(stream);
+  res.once("close", () => {
+    ctx.lifecycle.removeLongStream(stream);
+    ctx.sessions.delete(record.id);
+    record.close("client closed the SSE stream");
+  });
+}
+
+export async function handleSseMessage(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: string,
+  subject: string | undefined,
+): Promise<void> {
+  const sessionId = new URLSearchParams(query).get("sessionId");
+  const record = sessionId === null ? undefined : ctx.sessions.get(sessionId);
+  if (record === undefined || record.kind !== "sse" || record.subject !== subject) {
+    writeError(res, sessionId === null ? 400 : 404, SESSION_NOT_FOUND, "Session not found");
+    return;
+  }
+  const body = await readBody(req, ctx.options.maxBodyBytes);
+  if (!body.ok) {
+    writeError(
+      res,
+      body.status,
+      TRANSPORT_ERROR,
+      body.status === 413 ? "Request body too large" : "Bad request body",
+      null,
+      CLOSE_CONNECTION,
+    );
+    return;
+  }
+  const frame: DecodedFrame = decodeFrame(body.text);
+  if (frame.kind === "invalid") {
+    writeJson(res, 400, JSON.stringify(frame.error));
+    return;
+  }
+  writeStatus(res, 202);
+  ctx.lifecycle.begin();
+  try {
+    const response = await record.session.handleFrame(frame, record.standalone);
+    if (response === undefined) return;
+    const messages: readonly JsonRpcResponse[] = Array.isArray(response) ? response : [response];
+    for (const message of messages) record.standalone.send(message);
+  } finally {
+    ctx.lifecycle.end();
+  }
+}
