@@ -1,0 +1,190 @@
+/**
+ * @module Measurements the throughput harness does not make: a long memory soak, idle legacy
+ * sessions and their eviction, and start-up to readiness. Bounded in count and time, loopback only.
+ */
+import { Agent, request } from "node:http";
+import { ECHO_CONFIG, rssMb, startRuntime } from "./runtime-process.mjs";
+
+const MODERN_META = {
+  "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+  "io.modelcontextprotocol/clientCapabilities": {},
+  "io.modelcontextprotocol/clientInfo": { name: "mcp-runtime-bench", version: "1.0.0" },
+};
+
+function post(agent, url, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () =>
+          resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** 1,000,000 modern echo calls (32 in flight) with legacy sessions opened and abandoned beside them. */
+export async function soak(repoRoot, workDir, { calls = 1_000_000, sessionsPerSecond = 20 } = {}) {
+  const runtime = await startRuntime(repoRoot, workDir, {
+    ...ECHO_CONFIG,
+    server: { sessionIdleTimeoutMs: 15_000, maxSessions: 50_000 },
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 40 });
+  const headers = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "echo" };
+  const samples = [];
+  let done = 0;
+  let failed = 0;
+  let abandoned = 0;
+  const sampler = setInterval(
+    () =>
+      samples.push({
+        t: Math.round((performance.now() - t0) / 1000),
+        calls: done,
+        rssMb: rssMb(runtime.pid),
+      }),
+    1000,
+  );
+  const opener = setInterval(() => {
+    for (let i = 0; i < sessionsPerSecond / 5; i++) {
+      abandoned++;
+      post(
+        agent,
+        runtime.url,
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: "2025-11-25",
+            capabilities: {},
+            clientInfo: { name: "soak", version: "1" },
+          },
+        }),
+        {},
+      ).catch(() => {});
+    }
+  }, 200);
+  const t0 = performance.now();
+  // Warm up before the baseline so JIT and pools are settled.
+  const worker = async (limit) => {
+    while (done < limit) {
+      const n = done++;
+      const body = `{"jsonrpc":"2.0","id":${n},"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"},"_meta":${JSON.stringify(MODERN_META)}}}`;
+      const res = await post(agent, runtime.url, body, headers);
+      if (res.status !== 200 || !res.body.includes('"text":"hello"')) failed++;
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, () => worker(50_000)));
+  const baseline = rssMb(runtime.pid);
+  await Promise.all(Array.from({ length: 32 }, () => worker(calls)));
+  clearInterval(opener);
+  clearInterval(sampler);
+  const end = rssMb(runtime.pid);
+  agent.destroy();
+  await runtime.stop();
+  return {
+    calls: done,
+    failed,
+    abandonedSessions: abandoned,
+    seconds: Math.round((performance.now() - t0) / 1000),
+    rssBaselineMb: Math.round(baseline * 10) / 10,
+    rssEndMb: Math.round(end * 10) / 10,
+    rssGrowthMb: Math.round((end - baseline) * 10) / 10,
+    rssMaxMb: Math.round(Math.max(...samples.map((s) => s.rssMb)) * 10) / 10,
+    samples,
+  };
+}
+
+/** Opens `count` legacy sessions and abandons them; RSS above baseline, then eviction after the idle timeout. */
+export async function idleSessions(repoRoot, workDir, { count = 10_000, idleMs = 20_000 } = {}) {
+  const runtime = await startRuntime(repoRoot, workDir, {
+    ...ECHO_CONFIG,
+    server: { sessionIdleTimeoutMs: idleMs, maxSessions: count * 2 },
+  });
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const init = JSON.stringify({
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "idle", version: "1" } },
+  });
+  for (let i = 0; i < 200; i++) await post(agent, runtime.url, init, {});
+  await new Promise((r) => setTimeout(r, 1000));
+  const baseline = rssMb(runtime.pid);
+  let first;
+  for (let i = 0; i < count; i += 32) {
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(32, count - i) }, () => post(agent, runtime.url, init, {})),
+    );
+    first ??= batch[0].headers["mcp-session-id"];
+  }
+  const opened = rssMb(runtime.pid);
+  await new Promise((r) => setTimeout(r, idleMs + 6_000));
+  const probe = await post(
+    agent,
+    runtime.url,
+    JSON.stringify({ jsonrpc: "2.0", id: 2, method: "tools/list" }),
+    { "mcp-session-id": first, "mcp-protocol-version": "2025-11-25" },
+  );
+  const after = rssMb(runtime.pid);
+  agent.destroy();
+  await runtime.stop();
+  return {
+    sessions: count,
+    rssBaselineMb: Math.round(baseline * 10) / 10,
+    rssWithSessionsMb: Math.round(opened * 10) / 10,
+    rssAboveBaselineMb: Math.round((opened - baseline) * 10) / 10,
+    rssAfterEvictionMb: Math.round(after * 10) / 10,
+    evicted: probe.status === 404,
+  };
+}
+
+/** Spawn to `/readyz` 200 with the default config, median of `runs`. */
+export async function startup(repoRoot, workDir, { runs = 10 } = {}) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const runtime = await startRuntime(repoRoot, workDir, {
+      plugins: [
+        { package: "@mcp-runtime/plugin-echo" },
+        { package: "@mcp-runtime/plugin-fs", config: { root: repoRoot } },
+      ],
+      telemetry: { logLevel: "warn" },
+    });
+    const readyz = runtime.url.replace(/\/mcp$/, "/readyz");
+    for (;;) {
+      const ok = await fetch(readyz).then(
+        (r) => r.status === 200,
+        () => false,
+      );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    times.push(performance.now() - runtime.started);
+    await runtime.stop();
+  }
+  return {
+    runs,
+    medianMs: Math.round(median(times)),
+    minMs: Math.round(Math.min(...times)),
+    maxMs: Math.round(Math.max(...times)),
+  };
+}

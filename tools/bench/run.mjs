@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+/**
+ * @module `npm run bench`: mcp-runtime beside the official SDK anchors and the raw node:http /
+ * stdio ceilings in the same run, then the ratios issue #8 targets. Options:
+ *   --quick            1 run, short warm-up (a smoke run; figures are rough)
+ *   --runs N --duration S   passed to the harness (default 2 runs, 10 s)
+ *   --soak [--calls N] --idle-sessions [--sessions N] --startup   the extra probes (--all: every probe)
+ *   --no-throughput    skip the harness (probes only)
+ * Results: tools/bench/results/<time>.json and a markdown table on stdout.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { locateHarness, prepareHarness } from "./harness.mjs";
+import { idleSessions, soak, startup } from "./probes.mjs";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const repoRoot = join(here, "..", "..");
+const workDir = join(here, ".work");
+const resultsDir = join(here, "results");
+mkdirSync(workDir, { recursive: true });
+mkdirSync(resultsDir, { recursive: true });
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    runs: { type: "string" },
+    duration: { type: "string" },
+    soak: { type: "boolean", default: false },
+    calls: { type: "string" },
+    "idle-sessions": { type: "boolean", default: false },
+    sessions: { type: "string" },
+    startup: { type: "boolean", default: false },
+    all: { type: "boolean", default: false },
+    "no-throughput": { type: "boolean", default: false },
+  },
+});
+
+const log = (line) => process.stderr.write(`[bench] ${line}\n`);
+const fmt = (n, digits = 2) => (n === undefined || n === null || Number.isNaN(n) ? "–" : n.toFixed(digits));
+
+const cli = `node ${join(repoRoot, "apps/runtime/bin/mcp-runtime.js")}`;
+const echoConfig = join(workDir, "echo.json");
+writeFileSync(
+  echoConfig,
+  JSON.stringify({ plugins: [{ package: "@mcp-runtime/plugin-echo" }], telemetry: { logLevel: "warn" } }),
+);
+
+function throughput() {
+  const harness = prepareHarness(locateHarness(repoRoot), workDir);
+  const args = [
+    "--out",
+    join(workDir, "harness-results"),
+    "--runs",
+    values.runs ?? (values.quick ? "1" : "2"),
+    "--duration",
+    values.duration ?? (values.quick ? "5" : "10"),
+    ...(values.quick ? ["--warmup", "12"] : []),
+    "--target",
+    "mcp-runtime-modern",
+    "--cmd",
+    `${cli} serve --transport http --port $PORT --config ${echoConfig}`,
+    "--modern",
+    "--target",
+    "mcp-runtime-legacy",
+    "--cmd",
+    `${cli} serve --transport http --port $PORT --config ${echoConfig}`,
+    "--stateful",
+    "--target",
+    "mcp-runtime-stdio",
+    "--stdio",
+    "--cmd",
+    `${cli} serve --transport stdio --config ${echoConfig}`,
+  ];
+  log(`harness: ${harness}/run.sh ${args.join(" ")}`);
+  const run = spawnSync(join(harness, "run.sh"), args, { stdio: ["ignore", "inherit", "inherit"] });
+  if (run.status !== 0) log(`harness exited with ${run.status}`);
+  const dir = join(workDir, "harness-results");
+  const newest = readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .at(-1);
+  return JSON.parse(readFileSync(join(dir, newest), "utf8"));
+}
+
+/** Per-run ratios, then the median across runs. */
+function ratios(result) {
+  const perRun = result.runs.map(({ rows }) => {
+    const row = (name) => rows.find((r) => r.name === name);
+    const rawHttp = row("raw-http");
+    const rawStdio = row("raw-stdio (pipe 64)");
+    const sdkBest = Math.max(
+      ...rows.filter((r) => /^sdk2?-/.test(r.name) && r.kind !== "stdio").map((r) => r.rps),
+    );
+    const modern = row("mcp-runtime-modern");
+    const legacy = row("mcp-runtime-legacy");
+    const stdio = row("mcp-runtime-stdio (pipe 64)");
+    return {
+      modernVsRaw: modern && rawHttp ? modern.rps / rawHttp.rps : undefined,
+      modernVsSdk: modern ? modern.rps / sdkBest : undefined,
+      legacyVsRaw: legacy && rawHttp ? legacy.rps / rawHttp.rps : undefined,
+      stdioVsRaw: stdio && rawStdio ? stdio.rps / rawStdio.rps : undefined,
+      p99VsRaw: modern && rawHttp ? modern.p99_ms / rawHttp.p99_ms : undefined,
+    };
+  });
+  const med = (key) => {
+    const xs = perRun
+      .map((r) => r[key])
+      .filter((x) => x !== undefined)
+      .sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)];
+  };
+  return { perRun, median: Object.fromEntries(Object.keys(perRun[0] ?? {}).map((k) => [k, med(k)])) };
+}
+
+const report = { time: new Date().toISOString(), node: process.version };
+const lines = ["## mcp-runtime benchmark", ""];
+if (!values["no-throughput"]) {
+  const result = throughput();
+  report.throughput = result;
+  const { median } = ratios(result);
+  report.ratios = median;
+  const target = (value, goal, higher = true) =>
+    value === undefined ? "–" : (higher ? value >= goal : value <= goal) ? "met" : "not met";
+  lines.push(
+    "| figure | measured (median of runs) | target | |",
+    "|---|---:|---:|---|",
+    `| HTTP modern req/s ÷ raw-http | ${fmt(median.modernVsRaw)} | ≥ 0.40 | ${target(median.modernVsRaw, 0.4)} |`,
+    `| HTTP modern req/s ÷ fastest SDK anchor | ${fmt(median.modernVsSdk, 1)} | ≥ 5 | ${target(median.modernVsSdk, 5)} |`,
+    `| HTTP legacy session req/s ÷ raw-http | ${fmt(median.legacyVsRaw)} | ≥ 0.35 | ${target(median.legacyVsRaw, 0.35)} |`,
+    `| stdio pipelined calls/s ÷ raw-stdio | ${fmt(median.stdioVsRaw)} | ≥ 0.60 | ${target(median.stdioVsRaw, 0.6)} |`,
+    `| p99 (modern) ÷ raw-http p99 | ${fmt(median.p99VsRaw)} | ≤ 2 | ${target(median.p99VsRaw, 2, false)} |`,
+    "",
+  );
+}
+if (values.soak || values.all) {
+  log("soak: starting");
+  const result = await soak(repoRoot, workDir, { calls: Number(values.calls ?? 1_000_000) });
+  report.soak = result;
+  lines.push(
+    `Soak: ${result.calls} calls (${result.failed} failed) in ${result.seconds} s, ${result.abandonedSessions} legacy sessions abandoned alongside; RSS ${result.rssBaselineMb} → ${result.rssEndMb} MB (growth ${result.rssGrowthMb} MB, target ≤ 16; max ${result.rssMaxMb}).`,
+  );
+}
+if (values["idle-sessions"] || values.all) {
+  log("idle sessions: starting");
+  const result = await idleSessions(repoRoot, workDir, { count: Number(values.sessions ?? 10_000) });
+  report.idleSessions = result;
+  lines.push(
+    `Idle sessions: ${result.sessions} opened: +${result.rssAboveBaselineMb} MB RSS above baseline (target ≤ 100); evicted after the idle timeout: ${result.evicted ? "yes" : "NO"} (RSS then ${result.rssAfterEvictionMb} MB).`,
+  );
+}
+if (values.startup || values.all) {
+  log("start-up: starting");
+  const result = await startup(repoRoot, workDir);
+  report.startup = result;
+  lines.push(
+    `Start to /readyz ready (default plugins): median ${result.medianMs} ms over ${result.runs} (min ${result.minMs}, max ${result.maxMs}; target ≤ 400).`,
+  );
+}
+const file = join(resultsDir, `${report.time.replace(/[:.]/g, "-")}.json`);
+writeFileSync(file, JSON.stringify(report, null, 2));
+lines.push("", `JSON: ${file}`);
+process.stdout.write(`${lines.join("\n")}\n`);
