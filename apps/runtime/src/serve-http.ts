@@ -3,6 +3,7 @@
  * host and port, the ready line the CLI contract promises, and a bounded drain on SIGTERM/SIGINT.
  */
 import { startHttpServer } from "@mcp-runtime/transport-http";
+import { attachWebSocket } from "@mcp-runtime/transport-ws";
 import type { Logger } from "./logger.js";
 import type { Runtime } from "./runtime.js";
 
@@ -32,6 +33,13 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     await runtime.close();
     return 1;
   }
+  // MCP over WebSocket on the same port (/mcp/ws), with the same Host/Origin rules.
+  const ws = attachWebSocket(runtime.server, running.httpServer, {
+    allowedOrigins: settings.allowedOrigins,
+    allowedHosts: settings.allowedHosts,
+    maxPayload: settings.maxBodyBytes,
+    onEvent: (event) => logger.warn(event),
+  });
   // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
   process.stderr.write(`mcp-runtime listening on ${running.url}\n`);
   const signal = await new Promise<string>((resolve) => {
@@ -39,7 +47,7 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     process.once("SIGINT", () => resolve("SIGINT"));
   });
   logger.info({ msg: "draining", signal, graceMs: settings.shutdownGraceMs });
-  await running.close(settings.shutdownGraceMs);
+  await Promise.all([running.close(settings.shutdownGraceMs), ws.close()]);
   await runtime.close();
   logger.info({ msg: "stopped" });
   logger.flush();

@@ -341,8 +341,11 @@ export class ServerSession implements ContextHost {
         "Invalid Request: a request with this id is already in flight",
       );
     }
+    // Multi round-trip state is only read when the client sent some; a plain call pays nothing.
     const input =
-      identity.era === "modern" && handler.inputTarget
+      identity.era === "modern" &&
+      handler.inputTarget &&
+      (params.requestState !== undefined || params.inputResponses !== undefined)
         ? this.readInput(handler.inputTarget(params), params)
         : undefined;
     const token = meta?.progressToken;
@@ -365,9 +368,11 @@ export class ServerSession implements ContextHost {
       // Also no response when the handler fails because it was cancelled (e.g. -32800 from an
       // aborted server-to-client request).
       if (ctx.cancelled) return undefined;
-      if (!(cause instanceof InputRequiredSignal) || !input) throw cause;
+      if (!(cause instanceof InputRequiredSignal) || identity.era !== "modern" || !handler.inputTarget)
+        throw cause;
+      const state = input ?? this.readInput(handler.inputTarget(params), params);
       const inputRequests = ctx.takePendingInputs() ?? cause.inputRequests;
-      const requestState = this.server.requestState.encode(input.target, input.argsHash, input.responses);
+      const requestState = this.server.requestState.encode(state.target, state.argsHash, state.responses);
       return { resultType: "input_required", inputRequests, requestState };
     } finally {
       this.inFlight.delete(request.id);

@@ -31,6 +31,11 @@ import { handleSseMessage, handleSseOpen } from "./sse-endpoints.js";
 export interface McpHttpApp {
   /** The express app: listen on it, or mount it in a larger app. */
   readonly app: Express;
+  /**
+   * The same dispatch as `app` without express's router in front: what a standalone server
+   * listens with (express only sees requests for paths this transport does not serve).
+   */
+  readonly handle: (req: IncomingMessage, res: ServerResponse) => void;
   readonly sessions: SessionStore<LegacySession>;
   readonly events: EventStore;
   /** Calls currently in flight (what a drain waits for). */
@@ -74,8 +79,8 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
   const app = express();
   app.disable("x-powered-by");
   app.disable("etag");
-  app.use((req: IncomingMessage, res: ServerResponse, next: NextFunction) => {
-    dispatch(ctx, guard, req, res, next).catch((cause: unknown) => {
+  const serve = (req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined) => {
+    dispatch(ctx, guard, req, res, next, app).catch((cause: unknown) => {
       // Handlers convert failures themselves; this is the last line of defence (never a stack on the wire).
       resolved.onEvent({
         msg: "request failed",
@@ -84,11 +89,14 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
       if (!res.headersSent) writeError(res, 500, ErrorCode.InternalError, "Internal error");
       else res.end();
     });
-  });
+  };
+  app.use(serve);
+  const handle = (req: IncomingMessage, res: ServerResponse) => serve(req, res, undefined);
 
   let drained: Promise<boolean> | undefined;
   return {
     app,
+    handle,
     sessions,
     events,
     get inFlight() {
@@ -132,7 +140,8 @@ async function dispatch(
   guard: HostGuard,
   req: IncomingMessage,
   res: ServerResponse,
-  next: NextFunction,
+  next: NextFunction | undefined,
+  app: Express,
 ): Promise<void> {
   const { options } = ctx;
   const [path, query] = pathOf(req.url ?? "/");
@@ -147,7 +156,9 @@ async function dispatch(
   const isMcp = path === options.path;
   const isSse = options.legacySse && (path === options.ssePath || path === options.messagesPath);
   if (!isMcp && !isSse) {
-    next();
+    // Not ours: the next express middleware, or (standalone) express itself for 404 and mounts.
+    if (next) next();
+    else app(req, res);
     return;
   }
   const refused = guard.check(req);

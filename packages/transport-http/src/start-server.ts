@@ -26,7 +26,7 @@ export async function startHttpServer(
     throw new TypeError('"port" option must be an integer from 0 to 65535');
   }
   const mcp = createMcpHttpApp(server, { ...options, host });
-  const httpServer = createServer(mcp.app);
+  const httpServer = createServer(mcp.handle);
   await new Promise<void>((resolve, reject) => {
     httpServer.once("error", reject);
     httpServer.listen(requestedPort, host, () => {

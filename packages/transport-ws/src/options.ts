@@ -1,0 +1,69 @@
+/** @module Options of the WebSocket transport, checked and defaulted once in the factory. */
+import type { IncomingMessage } from "node:http";
+
+/** A transport-level event worth logging (refused handshakes, dead peers, oversize frames). */
+export interface WebSocketTransportEvent {
+  msg: string;
+  [key: string]: unknown;
+}
+
+/**
+ * Decides who is connecting, once per handshake. Resolves to the subject bound to the connection's
+ * session, or undefined for an anonymous one; throwing or rejecting refuses the handshake with 401.
+ */
+export type WebSocketAuthenticate = (
+  request: IncomingMessage,
+) => string | undefined | Promise<string | undefined>;
+
+export interface WebSocketTransportOptions {
+  /** Path that accepts upgrades. Default "/mcp/ws". */
+  path?: string;
+  /** Origins allowed besides loopback ones on a loopback bind: exact `scheme://host[:port]`, or "*". */
+  allowedOrigins?: readonly string[];
+  /** Host header values allowed: `name` (any port) or `name:port`. Default: loopback names with the port when bound to loopback, anything otherwise. */
+  allowedHosts?: readonly string[];
+  /** Largest accepted message in bytes; a larger one closes the connection with 1009. Default 4 MiB. */
+  maxPayload?: number;
+  /** Interval of keep-alive pings; a peer that missed the previous pong is terminated. 0 disables. Default 30 s. */
+  pingIntervalMs?: number;
+  authenticate?: WebSocketAuthenticate;
+  onEvent?(event: WebSocketTransportEvent): void;
+}
+
+export interface ResolvedOptions {
+  path: string;
+  allowedOrigins: readonly string[];
+  allowedHosts: readonly string[] | undefined;
+  maxPayload: number;
+  pingIntervalMs: number;
+  authenticate: WebSocketAuthenticate | undefined;
+  onEvent(event: WebSocketTransportEvent): void;
+}
+
+export const DEFAULT_PATH = "/mcp/ws";
+const DEFAULT_MAX_PAYLOAD = 4 * 1024 * 1024;
+const DEFAULT_PING_INTERVAL_MS = 30_000;
+
+function integer(value: number | undefined, name: string, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min) {
+    throw new TypeError(`"${name}" option must be ${min === 0 ? "a non-negative" : "a positive"} integer`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: WebSocketTransportOptions): ResolvedOptions {
+  const path = options.path ?? DEFAULT_PATH;
+  if (!path.startsWith("/") || path.includes("?")) {
+    throw new TypeError('"path" option must start with "/" and carry no query');
+  }
+  return {
+    path,
+    allowedOrigins: options.allowedOrigins ?? [],
+    allowedHosts: options.allowedHosts,
+    maxPayload: integer(options.maxPayload, "maxPayload", DEFAULT_MAX_PAYLOAD, 1),
+    pingIntervalMs: integer(options.pingIntervalMs, "pingIntervalMs", DEFAULT_PING_INTERVAL_MS, 0),
+    authenticate: options.authenticate,
+    onEvent: options.onEvent ?? (() => {}),
+  };
+}

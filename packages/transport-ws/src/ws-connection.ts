@@ -1,0 +1,141 @@
+/**
+ * @module One WebSocket connection = one `ServerSession`. One text frame carries one JSON-RPC
+ * message or batch, in both directions. Frames produced in the same event-loop turn are written
+ * under one cork of the socket, so a pipelining client costs one `writev`, not one per frame;
+ * frames are never merged, because a merged array would read as a batch response.
+ */
+import type { Duplex } from "node:stream";
+import {
+  decodeFrame,
+  ErrorCode,
+  failure,
+  type JsonRpcMessage,
+  type JsonRpcResponse,
+  type McpServer,
+  type ServerSession,
+} from "@mcp-runtime/protocol";
+import { type RawData, WebSocket } from "ws";
+import type { WebSocketTransportEvent } from "./options.js";
+
+/** Close codes of RFC 6455 §7.4.1 that this transport sends. */
+export const CloseCode = {
+  GoingAway: 1001,
+  UnsupportedData: 1003,
+} as const;
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
+  return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
+}
+
+export class WebSocketConnection {
+  readonly session: ServerSession;
+  /** Cleared at each keep-alive ping, set again by the pong (or any frame). */
+  alive = true;
+  private readonly ws: WebSocket;
+  private readonly socket: Duplex;
+  private readonly onEvent: (event: WebSocketTransportEvent) => void;
+  private pending: string[] = [];
+  private scheduled = false;
+
+  constructor(init: {
+    ws: WebSocket;
+    socket: Duplex;
+    server: McpServer;
+    subject: string | undefined;
+    onEvent(event: WebSocketTransportEvent): void;
+    onClosed(connection: WebSocketConnection): void;
+  }) {
+    this.ws = init.ws;
+    this.socket = init.socket;
+    this.onEvent = init.onEvent;
+    const channel = { send: (message: JsonRpcMessage) => this.push(message) };
+    this.session = init.server.createSession(
+      channel,
+      init.subject === undefined ? {} : { subject: init.subject },
+    );
+    this.ws.on("message", (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    this.ws.on("pong", () => {
+      this.alive = true;
+    });
+    // Without a listener an 'error' would crash the process; ws closes the socket itself after it.
+    this.ws.on("error", (error: Error & { code?: string }) => {
+      if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") {
+        this.onEvent({ msg: "oversize message refused", error: error.message });
+      } else this.onEvent({ msg: "websocket error", code: error.code, error: error.message });
+    });
+    this.ws.on("close", () => {
+      this.pending = [];
+      // Cancels in-flight calls: nobody is left to read their results.
+      this.session.close("client closed the connection");
+      init.onClosed(this);
+    });
+  }
+
+  /** Writes what is queued, closes with 1001 and cancels the session's work. */
+  shutdown(reason: string): void {
+    this.flush();
+    this.ws.close(CloseCode.GoingAway, reason);
+    this.session.close(reason);
+  }
+
+  /** Drops the connection without a closing handshake (a peer that does not answer the close). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  /** Keep-alive round: false when the peer never answered the previous ping (it was terminated). */
+  ping(): boolean {
+    if (!this.alive) {
+      this.onEvent({ msg: "terminating unresponsive peer" });
+      this.ws.terminate();
+      return false;
+    }
+    this.alive = false;
+    this.ws.ping();
+    return true;
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.alive = true;
+    if (isBinary) {
+      this.ws.close(CloseCode.UnsupportedData, "MCP messages are text frames");
+      return;
+    }
+    const frame = decodeFrame(textOf(data));
+    if (frame.kind === "invalid") {
+      this.push(frame.error);
+      return;
+    }
+    this.session.handleFrame(frame).then(
+      (response) => {
+        if (response !== undefined) this.push(response);
+      },
+      (cause: unknown) => {
+        // handleFrame converts failures itself; this is a last line of defence, never a crash.
+        this.onEvent({ msg: "unhandled failure in session", error: String(cause) });
+        this.push(failure(null, ErrorCode.InternalError, "Internal error"));
+      },
+    );
+  }
+
+  private push(message: JsonRpcMessage | readonly JsonRpcResponse[]): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.pending.push(JSON.stringify(message));
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const frames = this.pending;
+    if (frames.length === 0 || this.ws.readyState !== WebSocket.OPEN) return;
+    this.pending = [];
+    this.socket.cork();
+    for (const text of frames) this.ws.send(text);
+    this.socket.uncork();
+  };
+}
