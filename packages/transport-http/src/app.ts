@@ -13,7 +13,8 @@ import {
   LEGACY_PROTOCOL_VERSIONS,
   type McpServer,
 } from "@mcp-runtime/protocol";
-import express, { type Express, type NextFunction } from "express";
+import { createRequire } from "node:module";
+import type { Express, NextFunction } from "express";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { type EventStore, MemoryEventStore } from "./event-store.js";
 import { HostGuard } from "./host-guard.js";
@@ -51,6 +52,10 @@ export interface McpHttpApp {
   drain(graceMs?: number): Promise<boolean>;
 }
 
+// express is loaded on first use: a standalone server never routes through it on the MCP paths,
+// and importing it (with mime-db) is about a third of the runtime's start-up time.
+const requireCjs = createRequire(import.meta.url);
+
 const HEALTH_OK = JSON.stringify({ status: "ok" });
 const READY_NO = JSON.stringify({ status: "draining" });
 
@@ -76,11 +81,19 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
     modern: new ModernSessions(server),
   };
 
-  const app = express();
-  app.disable("x-powered-by");
-  app.disable("etag");
+  let app: Express | undefined;
+  const expressApp = (): Express => {
+    if (app === undefined) {
+      const express = requireCjs("express") as typeof import("express");
+      app = express();
+      app.disable("x-powered-by");
+      app.disable("etag");
+      app.use(serve);
+    }
+    return app;
+  };
   const serve = (req: IncomingMessage, res: ServerResponse, next: NextFunction | undefined) => {
-    dispatch(ctx, guard, req, res, next, app).catch((cause: unknown) => {
+    dispatch(ctx, guard, req, res, next, expressApp).catch((cause: unknown) => {
       // Handlers convert failures themselves; this is the last line of defence (never a stack on the wire).
       resolved.onEvent({
         msg: "request failed",
@@ -90,12 +103,13 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
       else res.end();
     });
   };
-  app.use(serve);
   const handle = (req: IncomingMessage, res: ServerResponse) => serve(req, res, undefined);
 
   let drained: Promise<boolean> | undefined;
   return {
-    app,
+    get app() {
+      return expressApp();
+    },
     handle,
     sessions,
     events,
@@ -141,7 +155,7 @@ async function dispatch(
   req: IncomingMessage,
   res: ServerResponse,
   next: NextFunction | undefined,
-  app: Express,
+  expressApp: () => Express,
 ): Promise<void> {
   const { options } = ctx;
   const [path, query] = pathOf(req.url ?? "/");
@@ -158,7 +172,7 @@ async function dispatch(
   if (!isMcp && !isSse) {
     // Not ours: the next express middleware, or (standalone) express itself for 404 and mounts.
     if (next) next();
-    else app(req, res);
+    else expressApp()(req, res);
     return;
   }
   const refused = guard.check(req);
