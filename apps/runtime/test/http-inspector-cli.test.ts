@@ -44,8 +44,12 @@ describe("MCP Inspector CLI over Streamable HTTP", () => {
 
   it("lists tools and calls echo", async () => {
     const listed = (await inspect("--method", "tools/list")) as { tools: { name: string }[] };
-    expect(listed.tools.map((t) => t.name)).toEqual(expect.arrayContaining(["echo", "read_file", "test_simple_text"]));
-    expect(await inspect("--method", "tools/call", "--tool-name", "echo", "--tool-arg", "text=over http")).toEqual({
+    expect(listed.tools.map((t) => t.name)).toEqual(
+      expect.arrayContaining(["echo", "read_file", "test_simple_text"]),
+    );
+    expect(
+      await inspect("--method", "tools/call", "--tool-name", "echo", "--tool-arg", "text=over http"),
+    ).toEqual({
       content: [{ type: "text", text: "over http" }],
     });
   });
@@ -55,7 +59,11 @@ describe("MCP Inspector CLI over Streamable HTTP", () => {
       contents: { uri: string; text: string }[];
     };
     expect(read.contents).toEqual([
-      { uri: "test://static-text", mimeType: "text/plain", text: "This is the content of the static text resource." },
+      {
+        uri: "test://static-text",
+        mimeType: "text/plain",
+        text: "This is the content of the static text resource.",
+      },
     ]);
     const prompt = (await inspect(
       "--method",
