@@ -4,6 +4,7 @@
  * no body-parsing middleware (bodies are read from the raw stream with a byte limit).
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import {
   claimsModernEra,
   decodeFrame,
@@ -13,7 +14,6 @@ import {
   LEGACY_PROTOCOL_VERSIONS,
   type McpServer,
 } from "@mcp-runtime/protocol";
-import { createRequire } from "node:module";
 import type { Express, NextFunction } from "express";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { type EventStore, MemoryEventStore } from "./event-store.js";
@@ -24,10 +24,16 @@ import type { LegacySession } from "./legacy-session.js";
 import { Lifecycle } from "./lifecycle.js";
 import { handleModernPost } from "./modern-endpoint.js";
 import { ModernSessions } from "./modern-sessions.js";
-import { type HttpTransportOptions, type ResolvedOptions, resolveOptions } from "./options.js";
+import {
+  type HttpTransportOptions,
+  type ResolvedOptions,
+  resolveOptions,
+  type ToolGrant,
+} from "./options.js";
 import { readBody } from "./read-body.js";
 import { MemorySessionStore, type SessionStore } from "./session-store.js";
 import { handleSseMessage, handleSseOpen } from "./sse-endpoints.js";
+import { refuseToolCalls } from "./tool-grant.js";
 
 export interface McpHttpApp {
   /** The express app: listen on it, or mount it in a larger app. */
@@ -164,7 +170,10 @@ async function dispatch(
     return;
   }
   if (path === "/readyz") {
-    writeJson(res, ctx.lifecycle.draining ? 503 : 200, ctx.lifecycle.draining ? READY_NO : HEALTH_OK);
+    const detail = options.readinessDetail;
+    if (detail === undefined || ctx.lifecycle.draining)
+      writeJson(res, ctx.lifecycle.draining ? 503 : 200, ctx.lifecycle.draining ? READY_NO : HEALTH_OK);
+    else writeJson(res, 200, JSON.stringify({ status: "ok", ...detail() }));
     return;
   }
   const isMcp = path === options.path;
@@ -188,6 +197,7 @@ async function dispatch(
     return;
   }
   let subject: string | undefined;
+  let grant: ToolGrant | undefined;
   if (options.authenticate !== undefined) {
     const outcome = await options.authenticate(req);
     if (!outcome.ok) {
@@ -195,19 +205,20 @@ async function dispatch(
       return;
     }
     subject = outcome.subject;
+    grant = outcome.grant;
   }
   const method = req.method;
   if (isMcp) {
-    if (method === "POST") await post(ctx, req, res, subject, options);
+    if (method === "POST") await post(ctx, req, res, subject, options, grant);
     else if (method === "GET") handleLegacyGet(ctx, req, res, subject);
     else if (method === "DELETE") handleLegacyDelete(ctx, req, res, subject);
     else writeStatus(res, 405, { allow: "GET, POST, DELETE" });
     return;
   }
   if (path === options.ssePath) {
-    if (method === "GET") handleSseOpen(ctx, res, subject);
+    if (method === "GET") handleSseOpen(ctx, res, subject, grant);
     else writeStatus(res, 405, { allow: "GET" });
-  } else if (method === "POST") await handleSseMessage(ctx, req, res, query, subject);
+  } else if (method === "POST") await handleSseMessage(ctx, req, res, query, subject, grant);
   else writeStatus(res, 405, { allow: "POST" });
 }
 
@@ -217,6 +228,7 @@ async function post(
   res: ServerResponse,
   subject: string | undefined,
   options: ResolvedOptions,
+  grant: ToolGrant | undefined,
 ): Promise<void> {
   const body = await readBody(req, options.maxBodyBytes);
   if (!body.ok) {
@@ -230,12 +242,17 @@ async function post(
     writeJson(res, 400, JSON.stringify(frame.error));
     return;
   }
+  const refused = refuseToolCalls(frame, grant);
+  if (refused !== undefined) {
+    writeError(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
+    return;
+  }
   const version = req.headers["mcp-protocol-version"];
   if (frame.kind === "message") {
     const message = frame.message;
     const meta = "params" in message ? message.params?._meta : undefined;
     if (isModern(meta, version, req.headers["mcp-session-id"] !== undefined)) {
-      await handleModernPost(ctx, req, res, frame.message, subject);
+      await handleModernPost(ctx, req, res, frame.message, subject, grant);
       return;
     }
   } else if (typeof version === "string" && isModernVersion(version.trim())) {
@@ -247,7 +264,7 @@ async function post(
     );
     return;
   }
-  await handleLegacyPost(ctx, req, res, frame, subject);
+  await handleLegacyPost(ctx, req, res, frame, subject, grant);
 }
 
 /**

@@ -8,7 +8,7 @@ export {
 } from "./event-store.js";
 export { decodeHeaderValue } from "./header-check.js";
 export type { LegacySession } from "./legacy-session.js";
-export type { AuthOutcome, HttpTransportOptions, TransportEvent } from "./options.js";
+export type { AuthOutcome, AuthRefusal, HttpTransportOptions, ToolGrant, TransportEvent } from "./options.js";
 export {
   MemorySessionStore,
   type MemorySessionStoreOptions,

@@ -21,8 +21,10 @@ import { cancelOnClose } from "./cancel-on-close.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
 import { writeError, writeJson, writeStatus } from "./http-replies.js";
 import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
+import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 import { isOpen, startSse, writeSseMessage } from "./sse.js";
+import { sessionOptions } from "./tool-grant.js";
 
 const NO_PEER = { send() {} };
 
@@ -81,13 +83,14 @@ export async function handleLegacyPost(
   res: ServerResponse,
   frame: DecodedFrame,
   subject: string | undefined,
+  grant?: ToolGrant,
 ): Promise<void> {
   if (frame.kind === "message" && isRequest(frame.message) && frame.message.method === "initialize") {
-    await initialize(ctx, res, frame, subject);
+    await initialize(ctx, res, frame, subject, grant);
     return;
   }
   if (header(req, "mcp-session-id") === undefined && header(req, "mcp-protocol-version") === undefined) {
-    await serveStateless(ctx, res, frame, subject);
+    await serveStateless(ctx, res, frame, subject, grant);
     return;
   }
   const record = findSession(ctx, req, res, subject, firstId(frame));
@@ -106,10 +109,12 @@ async function initialize(
   res: ServerResponse,
   frame: DecodedFrame & { kind: "message" },
   subject: string | undefined,
+  grant: ToolGrant | undefined,
 ): Promise<void> {
   const record = new LegacySession({
     id: randomUUID(),
     subject,
+    grant,
     kind: "streamable",
     server: ctx.server,
     lifecycle: ctx.lifecycle,
@@ -164,11 +169,9 @@ async function serveStateless(
   res: ServerResponse,
   frame: DecodedFrame,
   subject: string | undefined,
+  grant: ToolGrant | undefined,
 ): Promise<void> {
-  const options = {
-    assumeLegacyVersion: DEFAULT_LEGACY_HTTP_VERSION,
-    ...(subject === undefined ? {} : { subject }),
-  };
+  const options = { assumeLegacyVersion: DEFAULT_LEGACY_HTTP_VERSION, ...sessionOptions(subject, grant) };
   const session: ServerSession = ctx.server.createSession(NO_PEER, options);
   const reply = new ReplyStream(res, ctx.lifecycle);
   cancelOnClose(res, reply, session, undefined);

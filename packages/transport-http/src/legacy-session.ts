@@ -6,8 +6,10 @@
 import type { McpServer, ServerSession } from "@mcp-runtime/protocol";
 import type { EventStore } from "./event-store.js";
 import type { Lifecycle } from "./lifecycle.js";
+import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 import type { SessionRecord } from "./session-store.js";
+import { sessionOptions } from "./tool-grant.js";
 
 /** Stream id of the standalone GET stream; POST streams count up from 1. */
 export const STANDALONE_STREAM = "0";
@@ -30,6 +32,8 @@ export class LegacySession implements SessionRecord {
   constructor(init: {
     id: string;
     subject: string | undefined;
+    /** fixes the tools this session lists; each tools/call is still checked against its own request's grant */
+    grant?: ToolGrant | undefined;
     kind: "streamable" | "sse";
     server: McpServer;
     lifecycle: Lifecycle;
@@ -44,10 +48,7 @@ export class LegacySession implements SessionRecord {
       init.lifecycle,
       init.events ? { events: init.events, sessionId: init.id, streamId: STANDALONE_STREAM } : undefined,
     );
-    this.session = init.server.createSession(
-      this.standalone,
-      init.subject === undefined ? {} : { subject: init.subject },
-    );
+    this.session = init.server.createSession(this.standalone, sessionOptions(init.subject, init.grant));
   }
 
   get isClosed(): boolean {

@@ -18,6 +18,7 @@ import { cancelOnClose } from "./cancel-on-close.js";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { checkModernHeaders } from "./header-check.js";
 import { modernStatus, writeError, writeJson, writeStatus } from "./http-replies.js";
+import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 
 export async function handleModernPost(
@@ -26,6 +27,7 @@ export async function handleModernPost(
   res: ServerResponse,
   message: JsonRpcMessage,
   subject: string | undefined,
+  grant?: ToolGrant,
 ): Promise<void> {
   if (!("method" in message)) {
     // Spec §5.1: the body is a request or a notification, never a response (no server→client requests).
@@ -43,16 +45,16 @@ export async function handleModernPost(
     return;
   }
   if (id === null) {
-    await ctx.modern.sessionFor(subject).handle(message);
+    await ctx.modern.sessionFor(subject, grant).handle(message);
     writeStatus(res, 202);
     return;
   }
   const request = message as JsonRpcRequest;
   if (request.method === "subscriptions/listen") {
-    await serveListen(ctx, res, request, subject);
+    await serveListen(ctx, res, request, subject, grant);
     return;
   }
-  const lease = ctx.modern.acquire(subject, id);
+  const lease = ctx.modern.acquire(subject, id, grant);
   const reply = new ReplyStream(res, ctx.lifecycle);
   cancelOnClose(res, reply, lease.session, id);
   ctx.lifecycle.begin();
@@ -65,7 +67,7 @@ export async function handleModernPost(
       writeError(res, 503, TRANSPORT_ERROR, "Server is shutting down", id, { connection: "close" });
     }
   } finally {
-    ctx.modern.release(lease, subject, id);
+    ctx.modern.release(lease, subject, id, grant);
     ctx.lifecycle.end();
   }
 }
@@ -114,8 +116,9 @@ async function serveListen(
   res: ServerResponse,
   request: JsonRpcRequest,
   subject: string | undefined,
+  grant: ToolGrant | undefined,
 ): Promise<void> {
-  const lease = ctx.modern.acquire(subject, request.id);
+  const lease = ctx.modern.acquire(subject, request.id, grant);
   // The SSE stream starts with the acknowledgement; a refused listen is a plain JSON error.
   const reply = new ReplyStream(res, ctx.lifecycle);
   cancelOnClose(res, reply, lease.session, request.id);
@@ -138,6 +141,6 @@ async function serveListen(
     reply.finish(response, response === undefined ? 200 : modernStatus(response));
   } finally {
     ctx.lifecycle.removeLongStream(stream);
-    ctx.modern.release(lease, subject, request.id);
+    ctx.modern.release(lease, subject, request.id, grant);
   }
 }

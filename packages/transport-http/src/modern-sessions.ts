@@ -5,6 +5,8 @@
  * may use the same id at once: such a request gets a throwaway session of its own.
  */
 import type { JsonRpcId, McpServer, RequestChannel, ServerSession } from "@mcp-runtime/protocol";
+import type { ToolGrant } from "./options.js";
+import { sessionOptions } from "./tool-grant.js";
 
 /** Modern sessions never send out-of-band: everything goes on a request's own channel. */
 const NO_PEER: RequestChannel = { send() {} };
@@ -36,10 +38,10 @@ export class ModernSessions {
   }
 
   /** A session for one request with this id; release it with `release` when the request ends. */
-  acquire(subject: string | undefined, id: JsonRpcId): ModernLease {
-    const pool = subject === undefined ? this.anonymous : this.forSubject(subject);
+  acquire(subject: string | undefined, id: JsonRpcId, grant?: ToolGrant): ModernLease {
+    const pool = subject === undefined ? this.anonymous : this.forSubject(subject, grant);
     if (pool.ids.has(id)) {
-      const session = this.server.createSession(NO_PEER, subject === undefined ? {} : { subject });
+      const session = this.server.createSession(NO_PEER, sessionOptions(subject, grant));
       return { session, throwaway: true };
     }
     pool.ids.add(id);
@@ -47,16 +49,16 @@ export class ModernSessions {
   }
 
   /** The reusable session of a subject (for notifications, which hold nothing in flight). */
-  sessionFor(subject: string | undefined): ServerSession {
-    return (subject === undefined ? this.anonymous : this.forSubject(subject)).session;
+  sessionFor(subject: string | undefined, grant?: ToolGrant): ServerSession {
+    return (subject === undefined ? this.anonymous : this.forSubject(subject, grant)).session;
   }
 
-  release(lease: ModernLease, subject: string | undefined, id: JsonRpcId): void {
+  release(lease: ModernLease, subject: string | undefined, id: JsonRpcId, grant?: ToolGrant): void {
     if (lease.throwaway) {
       lease.session.close("request finished");
       return;
     }
-    const pool = subject === undefined ? this.anonymous : this.bySubject.get(subject);
+    const pool = subject === undefined ? this.anonymous : this.bySubject.get(poolKey(subject, grant));
     pool?.ids.delete(id);
   }
 
@@ -67,11 +69,12 @@ export class ModernSessions {
     this.bySubject.clear();
   }
 
-  private forSubject(subject: string): Pooled {
-    let pool = this.bySubject.get(subject);
+  private forSubject(subject: string, grant: ToolGrant | undefined): Pooled {
+    const key = poolKey(subject, grant);
+    let pool = this.bySubject.get(key);
     if (pool) {
-      this.bySubject.delete(subject);
-      this.bySubject.set(subject, pool);
+      this.bySubject.delete(key);
+      this.bySubject.set(key, pool);
       return pool;
     }
     if (this.bySubject.size >= MAX_SUBJECT_SESSIONS) {
@@ -82,13 +85,18 @@ export class ModernSessions {
         break;
       }
     }
-    pool = this.pooled(subject);
-    this.bySubject.set(subject, pool);
+    pool = this.pooled(subject, grant);
+    this.bySubject.set(key, pool);
     return pool;
   }
 
-  private pooled(subject: string | undefined): Pooled {
-    const session = this.server.createSession(NO_PEER, subject === undefined ? {} : { subject });
+  private pooled(subject: string | undefined, grant?: ToolGrant): Pooled {
+    const session = this.server.createSession(NO_PEER, sessionOptions(subject, grant));
     return { session, ids: new Set(), lease: { session, throwaway: false } };
   }
+}
+
+/** One pool per subject and grant: a token with other scopes sees other tools, so it gets its own session. */
+function poolKey(subject: string, grant: ToolGrant | undefined): string {
+  return grant === undefined ? subject : `${subject}\u0000${grant.key}`;
 }

@@ -4,10 +4,23 @@ import type { EventStore } from "./event-store.js";
 import type { LegacySession } from "./legacy-session.js";
 import type { SessionStore } from "./session-store.js";
 
+/** A refusal written before the protocol core sees the request (401/403 with `WWW-Authenticate`). */
+export interface AuthRefusal {
+  status: 401 | 403;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** What an authenticated caller may use, beyond who it is (per-tool scopes). */
+export interface ToolGrant {
+  /** Callers of one subject with equal keys may share a protocol session (same visible tools). */
+  readonly key: string;
+  /** The refusal (403 `insufficient_scope`) for a `tools/call` of this tool, or undefined when allowed. */
+  refuse(toolName: string): AuthRefusal | undefined;
+}
+
 /** What `authenticate` decides for one request. */
-export type AuthOutcome =
-  | { ok: true; subject?: string }
-  | { ok: false; status: 401 | 403; message: string; headers?: Record<string, string> };
+export type AuthOutcome = { ok: true; subject?: string; grant?: ToolGrant } | ({ ok: false } & AuthRefusal);
 
 export interface TransportEvent {
   msg: string;
@@ -44,6 +57,8 @@ export interface HttpTransportOptions {
   authenticate?(request: IncomingMessage): AuthOutcome | Promise<AuthOutcome>;
   /** Transport-level events worth logging (evictions, failures). */
   onEvent?(event: TransportEvent): void;
+  /** Extra fields for the `/readyz` body (e.g. per-plugin sandbox state); called per probe. */
+  readinessDetail?(): Record<string, unknown>;
 }
 
 export interface ResolvedOptions {
@@ -57,6 +72,7 @@ export interface ResolvedOptions {
   legacySse: boolean;
   authenticate: HttpTransportOptions["authenticate"];
   onEvent(event: TransportEvent): void;
+  readinessDetail: HttpTransportOptions["readinessDetail"];
 }
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
@@ -84,5 +100,6 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
     legacySse: options.legacySse ?? true,
     authenticate: options.authenticate,
     onEvent: options.onEvent ?? (() => {}),
+    readinessDetail: options.readinessDetail,
   };
 }

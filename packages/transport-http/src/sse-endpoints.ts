@@ -9,13 +9,21 @@ import { type DecodedFrame, decodeFrame, type JsonRpcResponse } from "@mcp-runti
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
 import { CLOSE_CONNECTION, writeError, writeJson, writeStatus } from "./http-replies.js";
 import { LegacySession } from "./legacy-session.js";
+import type { ToolGrant } from "./options.js";
 import { readBody } from "./read-body.js";
 import { startSse } from "./sse.js";
+import { refuseToolCalls } from "./tool-grant.js";
 
-export function handleSseOpen(ctx: EndpointContext, res: ServerResponse, subject: string | undefined): void {
+export function handleSseOpen(
+  ctx: EndpointContext,
+  res: ServerResponse,
+  subject: string | undefined,
+  grant?: ToolGrant,
+): void {
   const record = new LegacySession({
     id: randomUUID(),
     subject,
+    grant,
     kind: "sse",
     server: ctx.server,
     lifecycle: ctx.lifecycle,
@@ -51,6 +59,7 @@ export async function handleSseMessage(
   res: ServerResponse,
   query: string,
   subject: string | undefined,
+  grant?: ToolGrant,
 ): Promise<void> {
   const sessionId = new URLSearchParams(query).get("sessionId");
   const record = sessionId === null ? undefined : ctx.sessions.get(sessionId);
@@ -73,6 +82,11 @@ export async function handleSseMessage(
   const frame: DecodedFrame = decodeFrame(body.text);
   if (frame.kind === "invalid") {
     writeJson(res, 400, JSON.stringify(frame.error));
+    return;
+  }
+  const refused = refuseToolCalls(frame, grant);
+  if (refused !== undefined) {
+    writeError(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
     return;
   }
   writeStatus(res, 202);
