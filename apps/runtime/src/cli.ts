@@ -13,6 +13,8 @@ const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
 Usage:
   mcp-runtime serve [--config FILE] [--transport stdio|http] [--host H] [--port P]
   mcp-runtime check-config FILE
+  mcp-runtime plugins list [--config FILE]
+  mcp-runtime token create --subject S [--scopes a,b]
   mcp-runtime --help | --version
 
 Config: --config, else $MCP_CONFIG, else ./mcp-runtime.yaml, else the bundled default.
@@ -123,6 +125,16 @@ async function main(argv: string[]): Promise<Exit> {
       return serve(rest);
     case "check-config":
       return checkConfig(rest);
+    case "plugins":
+      if (rest[0] === "list") return (await import("./commands/plugins-list.js")).pluginsList(rest.slice(1));
+      return usage('plugins takes a subcommand: "plugins list [--config FILE]"');
+    case "worker":
+      return (await import("./commands/worker.js")).worker(rest);
+    case "token":
+      return (await import("./commands/token-create.js")).tokenCreate(rest, {
+        stdout: (t) => process.stdout.write(t),
+        stderr: (t) => process.stderr.write(t),
+      });
     default:
       return usage(`unknown command "${command}"`);
   }

@@ -3,11 +3,13 @@ import { readFileSync } from "node:fs";
 import type { RuntimeConfig } from "@mcp-runtime/config";
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import { Catalog, McpServer } from "@mcp-runtime/protocol";
+import type { PoolHealth } from "@mcp-runtime/sandbox";
+import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
 import type { Executor, PluginHost } from "./executor/executor.js";
-import { InProcessExecutor } from "./executor/in-process.js";
 import type { Logger } from "./logger.js";
 import { registerPlugin } from "./plugins/register.js";
 import { type ResolvedPlugin, resolvePlugin } from "./plugins/resolve.js";
+import { createTaskRuntime, type TaskRuntime } from "./queue/task-runtime.js";
 
 export const RUNTIME_VERSION: string = (
   JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
@@ -24,6 +26,10 @@ export interface Runtime {
   readonly catalog: Catalog;
   readonly plugins: readonly LoadedPlugin[];
   readonly logger: Logger;
+  /** per-plugin sandbox state (breaker, live workers), for /readyz; empty in process */
+  health(): readonly PoolHealth[];
+  /** the job queue behind long calls and MCP tasks */
+  readonly tasks: TaskRuntime;
   close(): Promise<void>;
 }
 
@@ -32,14 +38,18 @@ export interface RuntimeOptions {
   /** the directory relative plugin references are resolved against */
   baseDir: string;
   logger: Logger;
-  executor?: Executor;
+  executor?: Executor & Pick<ReportingExecutor, "health">;
+  /** "worker": this process only consumes the queue (`mcp-runtime worker`) */
+  role?: "serve" | "worker";
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, baseDir, logger } = options;
-  const executor = options.executor ?? new InProcessExecutor();
+  const executor = options.executor ?? chooseExecutor(process.env, logger);
   const catalog = new Catalog();
+  const tasks = createTaskRuntime(config);
   const server = new McpServer({
+    tasks: tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
     catalog,
     logger: {
@@ -61,6 +71,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       }
       const host = await executor.load(resolved);
       registerPlugin(catalog, host, notifier);
+      tasks.addPlugin(host.manifest);
       plugins.push({ resolved, host });
       logger.info({
         msg: "plugin loaded",
@@ -76,15 +87,26 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   } catch (cause) {
     await Promise.allSettled(plugins.map((p) => p.host.close()));
     await executor.close();
+    await tasks.close();
     throw cause;
   }
+  // With BullMQ, serving nodes also work the queue unless MCP_QUEUE_WORKER=off (dedicated workers).
+  if (
+    options.role === "worker" ||
+    config.queue.backend === "memory" ||
+    process.env.MCP_QUEUE_WORKER !== "off"
+  )
+    tasks.startWorker(catalog);
   return {
     config,
     server,
     catalog,
     plugins,
     logger,
+    health: () => executor.health?.() ?? [],
+    tasks,
     async close() {
+      await tasks.close();
       await Promise.allSettled(plugins.map((p) => p.host.close()));
       await executor.close();
     },

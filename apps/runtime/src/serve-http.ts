@@ -2,14 +2,37 @@
  * @module `serve --transport http`: the Streamable HTTP endpoint (both eras) on the configured
  * host and port, the ready line the CLI contract promises, and a bounded drain on SIGTERM/SIGINT.
  */
+import {
+  createAuthenticator,
+  createHttpAuthHook,
+  createMetadataHandler,
+  createWebSocketAuthHook,
+  resourceMetadataPaths,
+} from "@mcp-runtime/auth";
 import { startHttpServer } from "@mcp-runtime/transport-http";
 import { attachWebSocket } from "@mcp-runtime/transport-ws";
 import type { Logger } from "./logger.js";
 import type { Runtime } from "./runtime.js";
 
 export async function serveHttp(runtime: Runtime, logger: Logger): Promise<number> {
-  const { server: settings } = runtime.config;
+  const { server: settings, auth: authSettings } = runtime.config;
+  // auth.mode tokens|oauth: the resource is oauth.audience (canonical URI, RFC 8707) or, unset, our own URL.
+  const auth = authSettings.mode === "none" ? undefined : createAuthenticator(authSettings);
+  // Replaced by the real URL once listening (the configured port may be 0).
+  let ownUrl = `http://${settings.host}:${settings.port}/mcp`;
+  const resourceUrl = () => auth?.audience ?? ownUrl;
+  const authHooks = auth && {
+    resourceUrl,
+    onAuthenticated: (p: { subject: string; clientId?: string }) =>
+      logger.debug({ msg: "authenticated", subject: p.subject, client: p.clientId }),
+    onRefused: (r: { status: number; error?: string; description: string }) =>
+      logger.info({ msg: "auth refused", ...r }),
+  };
   let running: Awaited<ReturnType<typeof startHttpServer>>;
+  // Discovery is retried on demand: an issuer that is down at start-up delays logins, not the runtime.
+  auth
+    ?.ready()
+    .catch((cause: unknown) => logger.warn({ msg: "issuer discovery failed", error: String(cause) }));
   try {
     running = await startHttpServer(runtime.server, {
       host: settings.host,
@@ -21,6 +44,10 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       maxBodyBytes: settings.maxBodyBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
       onEvent: (event) => logger.warn(event),
+      // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
+      // should not take the whole node out of a load balancer).
+      readinessDetail: () => ({ plugins: runtime.health() }),
+      ...(auth && authHooks ? { authenticate: createHttpAuthHook(auth, authHooks) } : {}),
     });
   } catch (cause) {
     logger.error({
@@ -39,7 +66,13 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     allowedHosts: settings.allowedHosts,
     maxPayload: settings.maxBodyBytes,
     onEvent: (event) => logger.warn(event),
+    ...(auth && authHooks ? { authenticate: createWebSocketAuthHook(auth, authHooks) } : {}),
   });
+  if (auth) {
+    ownUrl = running.url;
+    const metadata = createMetadataHandler(auth, resourceUrl);
+    for (const path of resourceMetadataPaths(resourceUrl())) running.mcp.app.get(path, metadata);
+  }
   // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
   process.stderr.write(`mcp-runtime listening on ${running.url}\n`);
   const signal = await new Promise<string>((resolve) => {

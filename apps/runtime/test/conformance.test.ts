@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
 import { assertBuilt } from "./support/paths.js";
+import { startRedis, type TestRedis } from "./support/queue-redis.js";
 
 interface Check {
   id: string;
@@ -84,20 +85,18 @@ function hollowPasses(results: ScenarioResult[]): string[] {
   );
 }
 
-function failures(results: ScenarioResult[], allowed: (scenario: string) => boolean): string[] {
+function failures(results: ScenarioResult[]): string[] {
   return results.flatMap(({ scenario, checks }) =>
-    allowed(scenario)
-      ? []
-      : checks
-          .filter((c) => c.status === "FAILURE")
-          .map((c) => `${scenario}/${c.id}: ${c.errorMessage ?? ""}`),
+    checks.filter((c) => c.status === "FAILURE").map((c) => `${scenario}/${c.id}: ${c.errorMessage ?? ""}`),
   );
 }
 
 describe("official conformance suite over Streamable HTTP", () => {
   let workDir: string;
+  let redis: TestRedis;
 
   beforeAll(async () => {
+    redis = await startRedis();
     assertBuilt();
     workDir = await mkdtemp(join(tmpdir(), "mcp-conformance-"));
     // The suite's CLI wants a package.json above its working directory's parent in some versions.
@@ -105,6 +104,7 @@ describe("official conformance suite over Streamable HTTP", () => {
   });
 
   afterAll(async () => {
+    await redis?.stop();
     await rm(workDir, { recursive: true, force: true });
   });
 
@@ -113,7 +113,8 @@ describe("official conformance suite over Streamable HTTP", () => {
     {
       version: "0.2.0-alpha.12",
       args: ["--requirements", "2026-07-28"],
-      label: "0.2.0-alpha.12 --requirements 2026-07-28 (tasks-* belong to the queue issue)",
+      label: "0.2.0-alpha.12 --requirements 2026-07-28, tasks on the BullMQ queue",
+      bullmq: true,
     },
   ];
 
@@ -124,7 +125,10 @@ describe("official conformance suite over Streamable HTTP", () => {
         let runtime: HttpRuntime | undefined;
         const outDir = join(workDir, `out-${suite.version}`);
         try {
-          runtime = await startHttpRuntime({ plugins: [{ package: "@mcp-runtime/plugin-conformance" }] });
+          runtime = await startHttpRuntime({
+            plugins: [{ package: "@mcp-runtime/plugin-conformance" }],
+            ...("bullmq" in suite ? { queue: { backend: "bullmq" }, redis: { url: redis.url } } : {}),
+          });
           // dns-rebinding-protection needs a localhost URL.
           const url = `http://localhost:${runtime.port}/mcp`;
           const run = await runConformance(
@@ -134,10 +138,10 @@ describe("official conformance suite over Streamable HTTP", () => {
           );
           const results = await readResults(outDir);
           expect(results.length, `no results were written; suite output:\n${run.output}`).toBeGreaterThan(10);
-          const failed = failures(results, (scenario) => scenario.startsWith("tasks-"));
+          const failed = failures(results);
           expect(failed, run.output.slice(-4000)).toEqual([]);
           expect(hollowPasses(results)).toEqual([]);
-          const counted = results.flatMap((r) => (r.scenario.startsWith("tasks-") ? [] : r.checks));
+          const counted = results.flatMap((r) => r.checks);
           const passed = counted.filter((c) => c.status === "SUCCESS").length;
           process.stderr.write(
             `conformance ${suite.version}: ${results.length} scenarios, ${passed}/${counted.filter((c) => c.status === "SUCCESS" || c.status === "FAILURE").length} scored checks passed, ${counted.filter((c) => c.status === "WARNING").length} warnings\n`,

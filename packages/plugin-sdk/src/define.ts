@@ -16,6 +16,7 @@ import type {
   ResourceContents,
   ToolAnnotations,
 } from "@mcp-runtime/protocol";
+import type { SafeFetch } from "./safe-fetch.js";
 import type { InferInput, SchemaLike } from "./schema.js";
 import type { ScopedFs } from "./scoped-fs.js";
 
@@ -53,6 +54,8 @@ export interface CallContext<Config = Record<string, unknown>> {
   listRoots(options?: { key?: string }): Promise<ListRootsResult>;
   /** Read-only file access confined to the roots the operator granted this plugin. */
   readonly fs: ScopedFs;
+  /** HTTP(S) limited to the operator's `sandbox.net.allow`; private addresses refused (SSRF guard). */
+  readonly fetch: SafeFetch;
   /** Tells clients that lists or resources changed (list_changed / resources/updated notifications). */
   readonly notify: ChangeNotifier;
 }

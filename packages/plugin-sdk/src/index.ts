@@ -36,6 +36,15 @@ export {
   type ToolReturn,
 } from "./define.js";
 export {
+  createSafeFetch,
+  isBlockedAddress,
+  type SafeFetch,
+  SafeFetchError,
+  type SafeFetchErrorCode,
+  type SafeFetchInit,
+  type SafeFetchOptions,
+} from "./safe-fetch.js";
+export {
   type CompiledSchema,
   compileSchema,
   type InferInput,

@@ -35,12 +35,20 @@ import type {
   ToolDefinition,
   ToolReturn,
 } from "./define.js";
+import { createSafeFetch, type SafeFetch, type SafeFetchInit } from "./safe-fetch.js";
 import { type CompiledSchema, compileSchema, type ValidationResult } from "./schema.js";
 import { createScopedFs, type ScopedFs } from "./scoped-fs.js";
 
 /** What the host gives each call; the plugin sees it as a `CallContext`. */
 export interface HostCallContext {
   signal: AbortSignal;
+  /** Whether the call was cancelled already (cheaper than reading `signal`). */
+  readonly cancelled?: boolean;
+  /**
+   * Registers the one function to run when the call is cancelled (hosts that proxy calls use it
+   * instead of an AbortSignal listener, which would make an AbortController for every call).
+   */
+  onCancel?(listener: () => void): void;
   progressToken: string | number | undefined;
   subject: string | undefined;
   protocolVersion: string;
@@ -72,6 +80,8 @@ export interface PluginInstanceOptions {
   fsRoots?: readonly string[];
   /** `_meta` merged into each descriptor, e.g. the plugin id for operators */
   descriptorMeta?: JsonObject;
+  /** hosts `ctx.fetch` may reach (the operator's `sandbox.net.allow`); default none */
+  netAllow?: readonly string[];
 }
 
 export type PluginInstanceErrorCode = "ERR_PLUGIN_CONFIG" | "ERR_PLUGIN_UNKNOWN_ENTRY";
@@ -157,6 +167,7 @@ export class PluginInstance {
   private readonly plugin: Plugin;
   private readonly config: Readonly<Record<string, unknown>>;
   private readonly fs: ScopedFs;
+  private readonly fetch: SafeFetch;
   private readonly tools = new Map<string, CompiledTool>();
 
   private constructor(
@@ -164,10 +175,12 @@ export class PluginInstance {
     config: Record<string, unknown>,
     fs: ScopedFs,
     descriptorMeta: JsonObject | undefined,
+    fetch: SafeFetch,
   ) {
     this.plugin = plugin;
     this.config = Object.freeze(config);
     this.fs = fs;
+    this.fetch = fetch;
     const withMeta = <T extends { _meta?: JsonObject }>(descriptor: T): T =>
       descriptorMeta === undefined
         ? descriptor
@@ -250,7 +263,8 @@ export class PluginInstance {
       config = checked.value;
     }
     const fs = await createScopedFs(options.fsRoots ?? []);
-    return new PluginInstance(plugin, config, fs, options.descriptorMeta);
+    const fetch = createSafeFetch({ allow: options.netAllow ?? [] });
+    return new PluginInstance(plugin, config, fs, options.descriptorMeta, fetch);
   }
 
   validateToolInput(name: string, args: unknown): ValidationResult<JsonObject> {
@@ -319,7 +333,7 @@ export class PluginInstance {
   }
 
   private context(host: HostCallContext): CallContext {
-    return new BoundCallContext(host, this.config, this.fs);
+    return new BoundCallContext(host, this.config, this.fs, this.fetch);
   }
 }
 
@@ -329,7 +343,13 @@ class BoundCallContext implements CallContext, PluginLogger {
     private readonly host: HostCallContext,
     readonly config: Readonly<Record<string, unknown>>,
     readonly fs: ScopedFs,
+    private readonly guardedFetch: SafeFetch,
   ) {}
+
+  /** The call's AbortSignal applies unless the handler passes its own. */
+  fetch(url: string | URL, init?: SafeFetchInit): Promise<Response> {
+    return this.guardedFetch(url, init?.signal ? init : { ...init, signal: this.host.signal });
+  }
 
   get signal(): AbortSignal {
     return this.host.signal;

@@ -64,6 +64,21 @@ export {
   ServerSession,
   type SessionOptions,
 } from "./server.js";
+export { runToolTask, type TaskJobPort, type TaskOutcome } from "./task-execution.js";
+export {
+  createTaskResult,
+  declaresTasks,
+  isTerminalStatus,
+  missingTasksCapability,
+  TASKS_EXTENSION,
+  type TaskBackend,
+  type TaskCall,
+  type TaskPolicy,
+  type TaskStatus,
+  type TaskView,
+  taskNotFound,
+  taskOwner,
+} from "./tasks.js";
 export type {
   Annotations,
   AudioContent,

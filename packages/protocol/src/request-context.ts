@@ -81,6 +81,7 @@ export class RequestContext {
   private readonly channel: RequestChannel;
   private readonly logThreshold: number;
   private controller: AbortController | undefined;
+  private cancelListener: (() => void) | undefined;
   private cancelReason: string | undefined;
   private lastProgress = Number.NEGATIVE_INFINITY;
   /** modern era: answers the client sent with this retry (and earlier rounds, from requestState) */
@@ -125,6 +126,15 @@ export class RequestContext {
     if (this.cancelReason !== undefined) return;
     this.cancelReason = reason;
     this.controller?.abort(reason);
+    const listener = this.cancelListener;
+    this.cancelListener = undefined;
+    listener?.();
+  }
+
+  /** One cancellation callback without an AbortController (executors that forward cancellation). */
+  onCancel(listener: () => void): void {
+    if (this.cancelReason !== undefined) listener();
+    else this.cancelListener = listener;
   }
 
   /** Sends `notifications/progress` when the client asked for it; ignores values that do not increase. */
@@ -167,6 +177,11 @@ export class RequestContext {
 
   listRoots(options?: { key?: string }): Promise<ListRootsResult> {
     return this.input("roots/list", {}, options?.key) as Promise<ListRootsResult>;
+  }
+
+  /** Answers this request carries (retry `inputResponses` and earlier rounds); handed on to tasks. */
+  get answers(): Record<string, JsonObject> {
+    return { ...this.inputResponses };
   }
 
   /** Inputs requested by this run of the handler in the modern era (read after it unwinds). */

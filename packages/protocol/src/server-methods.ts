@@ -3,6 +3,7 @@ import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
 import type { JsonRpcRequest } from "./jsonrpc.js";
 import { InputRequiredSignal, type RequestChannel, type RequestContext } from "./request-context.js";
 import type { ServerSession } from "./server.js";
+import { routeToolCall, taskHandlers } from "./task-methods.js";
 import type { CallToolResult, JsonObject } from "./types.js";
 import { isModernVersion, MODERN_PROTOCOL_VERSIONS } from "./versions.js";
 
@@ -107,7 +108,13 @@ const table: Record<string, MethodHandler> = {
     cacheable: true,
     handle(session, params) {
       requireCapability(session.server.catalog.hasTools, "tools/list");
-      return withCursor("tools", session.server.catalog.listTools(optionalCursor(params)));
+      const page = session.server.catalog.listTools(optionalCursor(params));
+      const filter = session.toolFilter;
+      // A filtered page may be shorter than the page size; cursors stay those of the whole catalogue.
+      return withCursor(
+        "tools",
+        filter ? { ...page, items: page.items.filter((t) => filter(t.name)) } : page,
+      );
     },
   },
 
@@ -120,13 +127,17 @@ const table: Record<string, MethodHandler> = {
       const context = required(ctx);
       const name = requireString(params, "name");
       const tool = session.server.catalog.tool(name);
-      if (!tool) throw invalidParams(`Unknown tool: ${name}`);
+      // A tool the caller may not use is reported as unknown: no oracle for hidden tools.
+      if (!tool || (session.toolFilter !== undefined && !session.toolFilter(name)))
+        throw invalidParams(`Unknown tool: ${name}`);
       const args = params.arguments ?? {};
       // Spec: argument problems are tool execution errors (isError), so the model can correct itself.
       if (!isRecord(args))
         return toolError(`Invalid arguments for tool ${name}: arguments must be an object`);
       const checked = tool.validateInput(args);
       if (!checked.ok) return toolError(`Invalid arguments for tool ${name}: ${checked.message}`);
+      const routed = await routeToolCall(session, name, checked.value, context);
+      if (routed) return routed;
       try {
         return (await tool.call(checked.value, context)) as unknown as JsonObject;
       } catch (cause) {
@@ -299,9 +310,13 @@ const table: Record<string, MethodHandler> = {
     handle(session, params, _ctx, request, channel) {
       const filter = params.notifications;
       if (!isRecord(filter)) throw invalidParams('Invalid params: "notifications" must be an object');
-      return session.listen(request.id, filter, channel);
+      const meta = params._meta;
+      const caps = isRecord(meta) ? meta["io.modelcontextprotocol/clientCapabilities"] : undefined;
+      return session.listen(request.id, filter, channel, isRecord(caps) ? caps : session.clientCapabilities);
     },
   },
+
+  ...taskHandlers,
 };
 
 export const handlers: ReadonlyMap<string, MethodHandler> = new Map(Object.entries(table));

@@ -27,6 +27,14 @@ import {
 } from "./request-context.js";
 import { RequestStateCodec } from "./request-state.js";
 import { handlers, type MethodHandler } from "./server-methods.js";
+import {
+  declaresTasks,
+  missingTasksCapability,
+  TASKS_EXTENSION,
+  type TaskBackend,
+  type TaskView,
+  taskOwner,
+} from "./tasks.js";
 import type {
   ClientCapabilities,
   Implementation,
@@ -68,6 +76,8 @@ export interface McpServerOptions {
   logger?: ServerLogger;
   /** Extra capability entries (e.g. extensions) merged into what the catalogue implies. */
   capabilities?: ServerCapabilities;
+  /** Enables the io.modelcontextprotocol/tasks extension, backed by the runtime's job queue. */
+  tasks?: TaskBackend;
 }
 
 const SILENT: ServerLogger = { error() {}, warn() {} };
@@ -80,6 +90,7 @@ export class McpServer {
   readonly cacheHints: CacheHints;
   readonly clientRequestTimeoutMs: number;
   readonly logger: ServerLogger;
+  readonly tasks: TaskBackend | undefined;
   private readonly extraCapabilities: ServerCapabilities;
   private readonly sessions = new Set<ServerSession>();
   private capabilitiesCache: ServerCapabilities | undefined;
@@ -103,6 +114,11 @@ export class McpServer {
     this.clientRequestTimeoutMs = options.clientRequestTimeoutMs ?? 600_000;
     this.logger = options.logger ?? SILENT;
     this.extraCapabilities = options.capabilities ?? {};
+    this.tasks = options.tasks;
+    if (this.tasks) {
+      const extensions = { ...(this.extraCapabilities.extensions ?? {}), [TASKS_EXTENSION]: {} };
+      this.extraCapabilities = { ...this.extraCapabilities, extensions };
+    }
     this.resultMeta = { [MetaKey.serverInfo]: this.info };
     this.catalog.onChange((kind) => {
       this.capabilitiesCache = undefined;
@@ -153,6 +169,11 @@ export interface SessionOptions {
   /** Authenticated subject of the connection, if any. */
   subject?: string;
   /**
+   * Tools this session's caller may see and call (per-tool scopes); others are left out of
+   * `tools/list` and `tools/call` answers "Unknown tool". Default: every tool.
+   */
+  toolFilter?: (toolName: string) => boolean;
+  /**
    * Serve 2025-era requests without `initialize`, as this revision (HTTP stateless legacy
    * requests, where each POST stands alone).
    */
@@ -181,6 +202,7 @@ export class ServerSession implements ContextHost {
   readonly server: McpServer;
   readonly peer: RequestChannel;
   readonly subject: string | undefined;
+  readonly toolFilter: ((toolName: string) => boolean) | undefined;
   /** legacy state; `undefined` until `initialize` */
   protocolVersion: string | undefined;
   clientCapabilities: ClientCapabilities = {};
@@ -199,6 +221,7 @@ export class ServerSession implements ContextHost {
     this.server = server;
     this.peer = peer;
     this.subject = options.subject;
+    this.toolFilter = options.toolFilter;
     if (options.assumeLegacyVersion !== undefined) {
       this.protocolVersion = options.assumeLegacyVersion;
       this.initialized = true;
@@ -467,7 +490,12 @@ export class ServerSession implements ContextHost {
   }
 
   /** Opens a 2026-07-28 `subscriptions/listen` stream; resolves when it ends. */
-  listen(id: JsonRpcId, filter: JsonObject, channel: RequestChannel): Promise<JsonObject | undefined> {
+  listen(
+    id: JsonRpcId,
+    filter: JsonObject,
+    channel: RequestChannel,
+    clientCapabilities?: ClientCapabilities,
+  ): Promise<JsonObject | undefined> {
     const caps = this.server.capabilities;
     const acked: JsonObject = {};
     const sub: Subscription = { id, channel, filter: {}, close: () => {} };
@@ -490,6 +518,17 @@ export class ServerSession implements ContextHost {
       );
     }
     const meta = { [MetaKey.subscriptionId]: id };
+    let unwatch: (() => void) | undefined;
+    const { tasks } = this.server;
+    if (Array.isArray(filter.taskIds) && tasks) {
+      // SEP-2663: task notifications only for clients that declared the extension.
+      if (!declaresTasks(clientCapabilities)) throw missingTasksCapability();
+      const taskIds = filter.taskIds.filter((t): t is string => typeof t === "string");
+      acked.taskIds = taskIds;
+      unwatch = tasks.watch(taskIds, taskOwner(this.subject), (task: TaskView) =>
+        channel.send({ jsonrpc: "2.0", method: "notifications/tasks", params: { ...task, _meta: meta } }),
+      );
+    }
     channel.send({
       jsonrpc: "2.0",
       method: "notifications/subscriptions/acknowledged",
@@ -497,6 +536,7 @@ export class ServerSession implements ContextHost {
     });
     return new Promise((resolve) => {
       sub.close = () => {
+        unwatch?.();
         this.subscriptions.delete(id);
         resolve(this.closed ? { _meta: meta } : undefined);
       };

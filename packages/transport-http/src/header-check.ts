@@ -14,10 +14,14 @@ import {
 } from "@mcp-runtime/protocol";
 
 /** Where `Mcp-Name` comes from, per method. */
-const NAME_FIELD: ReadonlyMap<string, "name" | "uri"> = new Map([
+const NAME_FIELD: ReadonlyMap<string, "name" | "uri" | "taskId"> = new Map([
   ["tools/call", "name"],
   ["prompts/get", "name"],
   ["resources/read", "uri"],
+  // The tasks extension (SEP-2663) names the task in Mcp-Name.
+  ["tasks/get", "taskId"],
+  ["tasks/update", "taskId"],
+  ["tasks/cancel", "taskId"],
 ]);
 
 const SENTINEL_PREFIX = "=?base64?";

@@ -9,13 +9,14 @@ import { inputRequiredTools } from "./input-required.js";
 import { interactiveTools } from "./interactive.js";
 import { prompts } from "./prompts.js";
 import { resources, resourceTemplates } from "./resources.js";
+import { taskTools } from "./tasks.js";
 
 export default definePlugin({
   name: "conformance",
   version: "0.1.0",
   description:
     "Fixtures of the MCP conformance suite's reference server, for running the suite against mcp-runtime",
-  tools: { ...contentTools, ...interactiveTools, ...diagnosticTools, ...inputRequiredTools },
+  tools: { ...contentTools, ...interactiveTools, ...diagnosticTools, ...inputRequiredTools, ...taskTools },
   resources,
   resourceTemplates,
   prompts,

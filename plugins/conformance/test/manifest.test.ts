@@ -4,8 +4,15 @@ import { describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
 
 const TOOLS = [
+  "confirm_delete",
+  "failing_job",
+  "greet",
   "json_schema_2020_12_tool",
+  "multi_input",
+  "protocol_error_job",
+  "slow_compute",
   "test_audio_content",
+  "test_custom_headers",
   "test_elicitation",
   "test_elicitation_sep1034_defaults",
   "test_elicitation_sep1330_enums",
@@ -29,6 +36,7 @@ const TOOLS = [
   "test_streaming_elicitation",
   "test_tool_with_logging",
   "test_tool_with_progress",
+  "test_tool_with_task",
   "test_trigger_prompt_change",
   "test_trigger_tool_change",
 ];

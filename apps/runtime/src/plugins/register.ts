@@ -28,6 +28,12 @@ export class CallBridge implements HostCallContext {
   get signal(): AbortSignal {
     return this.ctx.signal;
   }
+  get cancelled(): boolean {
+    return this.ctx.cancelled;
+  }
+  onCancel(listener: () => void): void {
+    this.ctx.onCancel(listener);
+  }
   get subject(): string | undefined {
     return this.ctx.identity.subject;
   }

@@ -1,0 +1,62 @@
+/**
+ * @module `mcp-runtime plugins list [--config FILE]`: each configured plugin's id, package and
+ * version, the permissions its package.json asks for, what the operator's config grants, and
+ * what is missing (a plugin with missing grants is refused at start-up).
+ */
+import { parseArgs } from "node:util";
+import { formatIssues, loadConfig } from "@mcp-runtime/config";
+import { comparePermissions } from "@mcp-runtime/sandbox";
+import { chooseConfigFile } from "../config-file.js";
+import { resolvePlugin } from "../plugins/resolve.js";
+
+const list = (items: readonly string[]) => (items.length === 0 ? "-" : items.join(", "));
+
+export async function pluginsList(args: string[]): Promise<number> {
+  let values: { config?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: { config: { type: "string" } },
+    }));
+  } catch (cause) {
+    process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+    return 2;
+  }
+  const file = chooseConfigFile(values.config, process.env, process.cwd());
+  const loaded = await loadConfig({ ...(file ? { file } : {}), env: process.env });
+  if (!loaded.ok) {
+    for (const line of formatIssues(loaded.issues)) process.stderr.write(`${line}\n`);
+    return 1;
+  }
+  let refused = 0;
+  for (const [index, entry] of loaded.config.plugins.entries()) {
+    let resolved: Awaited<ReturnType<typeof resolvePlugin>>;
+    try {
+      resolved = await resolvePlugin(entry, loaded.baseDir);
+    } catch (cause) {
+      refused++;
+      process.stdout.write(
+        `plugins[${index}]: ${cause instanceof Error ? cause.message : String(cause)}\n\n`,
+      );
+      continue;
+    }
+    const report = comparePermissions(resolved.permissions, entry.sandbox, resolved.config);
+    const { asked, granted } = report;
+    process.stdout.write(
+      [
+        `${resolved.id}  ${resolved.packageName ?? "(no package name)"}@${resolved.packageVersion ?? "?"}  sandbox: ${entry.sandbox.mode}`,
+        `  asks:    fs.read ${list(asked.fs.read)}; fs.write ${list(asked.fs.write)}; net ${list(asked.net)}; env ${list(asked.env)}`,
+        `  granted: fs.read ${list(granted.fs.read)}; fs.write ${list(granted.fs.write)}; net ${list(granted.net)}; env ${list(granted.env)}`,
+        report.missing.length === 0
+          ? "  status:  ok"
+          : `  status:  REFUSED, missing ${report.missing.join("; ")}`,
+        "",
+        "",
+      ].join("\n"),
+    );
+    if (report.missing.length > 0) refused++;
+  }
+  return refused > 0 ? 1 : 0;
+}

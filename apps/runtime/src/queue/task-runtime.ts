@@ -1,0 +1,69 @@
+/**
+ * @module The runtime's queue: builds the configured backend (memory, or BullMQ on redis.url),
+ * the task backend the protocol server uses, and the worker that runs tool jobs through the same
+ * catalogue (and so the same executor) as inline calls.
+ */
+import type { RuntimeConfig } from "@mcp-runtime/config";
+import type { PluginManifest } from "@mcp-runtime/plugin-sdk/host";
+import { type Catalog, runToolTask, type TaskBackend } from "@mcp-runtime/protocol";
+import { BullMqJobQueue, type JobWorker, MemoryJobQueue, type QueueMetrics } from "@mcp-runtime/queue";
+import { QueueTaskBackend, type ToolJobQueue } from "./task-backend.js";
+import { type ToolJobPolicy, toolPolicies } from "./tool-policies.js";
+
+export const TOOL_QUEUE_NAME = "mcp-runtime-tools";
+
+export interface TaskRuntime {
+  readonly backend: TaskBackend;
+  readonly queue: ToolJobQueue;
+  addPlugin(manifest: PluginManifest): void;
+  /** starts consuming jobs in this process */
+  startWorker(catalog: Catalog): void;
+  /** queue counts for the metrics exporter (sidecar) */
+  metrics(): Promise<QueueMetrics>;
+  close(): Promise<void>;
+}
+
+function positiveEnv(env: NodeJS.ProcessEnv, key: string): number | undefined {
+  const value = Number(env[key]);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+export function createTaskRuntime(config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env): TaskRuntime {
+  const { queue: settings } = config;
+  const resultTtlMs = settings.resultTtlSeconds * 1000;
+  let queue: ToolJobQueue;
+  if (settings.backend === "bullmq") {
+    const url = config.redis.url ?? env.REDIS_URL;
+    // The config schema already requires redis.url for bullmq; this guards direct callers.
+    if (!url) throw new Error('queue.backend "bullmq" needs redis.url (or REDIS_URL)');
+    const lockDurationMs = positiveEnv(env, "MCP_QUEUE_LOCK_MS");
+    queue = new BullMqJobQueue({
+      name: TOOL_QUEUE_NAME,
+      url,
+      resultTtlMs,
+      ...(lockDurationMs ? { lockDurationMs } : {}),
+    });
+  } else {
+    queue = new MemoryJobQueue({ name: TOOL_QUEUE_NAME, resultTtlMs });
+  }
+  const policies = new Map<string, ToolJobPolicy>();
+  const backend = new QueueTaskBackend(queue, policies, settings.resultTtlSeconds);
+  let worker: JobWorker | undefined;
+  return {
+    backend,
+    queue,
+    addPlugin(manifest) {
+      for (const [name, policy] of toolPolicies(manifest, settings.longCallMs)) policies.set(name, policy);
+    },
+    startWorker(catalog) {
+      worker ??= queue.work((job) => runToolTask(catalog, job.payload, job), {
+        concurrency: settings.concurrency,
+      });
+    },
+    metrics: () => queue.metrics(),
+    async close() {
+      await worker?.close();
+      await queue.close();
+    },
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * Long tool calls as MCP tasks through the real CLI: a 30-second tool called by a task-capable
+ * client returns a task at once; its progress is visible through tasks/get (from a second runtime
+ * node sharing the Redis, with the BullMQ backend); tasks/cancel stops it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { assertBuilt } from "./support/paths.js";
+import { startRedis, type TestRedis } from "./support/queue-redis.js";
+
+const TASKS = "io.modelcontextprotocol/tasks";
+
+async function call(url: string, method: string, params: Record<string, unknown>, name?: string) {
+  const body = {
+    jsonrpc: "2.0",
+    id: Math.floor(Math.random() * 1e9),
+    method,
+    params: {
+      ...params,
+      _meta: {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientCapabilities": { extensions: { [TASKS]: {} } },
+      },
+    },
+  };
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": method,
+      ...(name === undefined ? {} : { "mcp-name": name }),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  const json = text.startsWith("{")
+    ? text
+    : (text
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5))
+        .find((l) => l.includes('"result"') || l.includes('"error"')) ?? "{}");
+  const message = JSON.parse(json) as { result?: Record<string, unknown>; error?: { code: number } };
+  if (message.error) throw Object.assign(new Error(JSON.stringify(message.error)), message.error);
+  return message.result ?? {};
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (ok(value) || Date.now() > end) return value;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let redis: TestRedis;
+beforeAll(async () => {
+  assertBuilt();
+  redis = await startRedis();
+});
+afterAll(async () => {
+  await redis?.stop();
+});
+
+const setups: [string, () => Promise<[HttpRuntime, HttpRuntime]>][] = [
+  [
+    "bullmq, two runtime nodes sharing Redis",
+    async () => {
+      const config = {
+        plugins: [{ package: "@mcp-runtime/plugin-conformance" }],
+        queue: { backend: "bullmq" },
+        redis: { url: redis.url },
+      };
+      return [await startHttpRuntime(config), await startHttpRuntime(config)];
+    },
+  ],
+  [
+    "memory, one node",
+    async () => {
+      const node = await startHttpRuntime({ plugins: [{ package: "@mcp-runtime/plugin-conformance" }] });
+      return [node, node];
+    },
+  ],
+];
+
+describe.each(setups)("tasks on %s", (_label, start) => {
+  it("a 30 s tool returns a task at once, shows progress on tasks/get and stops on tasks/cancel", async () => {
+    const [a, b] = await start();
+    try {
+      const started = Date.now();
+      const created = await call(
+        a.url,
+        "tools/call",
+        { name: "slow_compute", arguments: { seconds: 30, label: "long" } },
+        "slow_compute",
+      );
+      const createMs = Date.now() - started;
+      expect(created.resultType).toBe("task");
+      expect(createMs).toBeLessThan(2_000);
+      const taskId = String(created.taskId);
+      const working = await until(
+        () => call(b.url, "tasks/get", { taskId }, taskId),
+        (t) => typeof t.statusMessage === "string" && t.statusMessage.includes("1/30"),
+        5_000,
+      );
+      expect(working.status).toBe("working");
+      expect(working.statusMessage).toContain("1/30");
+      expect(await call(b.url, "tasks/cancel", { taskId }, taskId)).toMatchObject({ resultType: "complete" });
+      const cancelled = await until(
+        () => call(a.url, "tasks/get", { taskId }, taskId),
+        (t) => t.status === "cancelled",
+        5_000,
+      );
+      expect(cancelled.status).toBe("cancelled");
+      process.stderr.write(
+        `${_label}: task created in ${createMs} ms, cancelled ${Date.now() - started} ms after submit\n`,
+      );
+    } finally {
+      await a.stop();
+      if (b !== a) await b.stop();
+    }
+  }, 40_000);
+});

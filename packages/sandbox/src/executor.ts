@@ -1,0 +1,33 @@
+/**
+ * @module The sandbox executor: checks each plugin's permissions against the operator's grants,
+ * then runs it in its own pool of worker threads (or child processes for `mode: process`).
+ */
+import type { PoolHealth, SandboxPlugin } from "./contract.js";
+import { assertPermissions } from "./permissions.js";
+import { PluginPool, type PoolOptions } from "./pool.js";
+
+export class SandboxExecutor {
+  readonly kind = "sandbox";
+  private readonly options: PoolOptions;
+  private readonly pools: PluginPool[] = [];
+
+  constructor(options: PoolOptions = {}) {
+    this.options = options;
+  }
+
+  async load(plugin: SandboxPlugin): Promise<PluginPool> {
+    assertPermissions(plugin.id, plugin.permissions, plugin.entry.sandbox, plugin.config);
+    const pool = await PluginPool.start(plugin, this.options);
+    this.pools.push(pool);
+    return pool;
+  }
+
+  /** Per plugin: breaker state and live hosts, for `/readyz` and logs. */
+  health(): PoolHealth[] {
+    return this.pools.map((pool) => pool.health());
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled(this.pools.splice(0).map((pool) => pool.close()));
+  }
+}

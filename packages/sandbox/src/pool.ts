@@ -1,0 +1,462 @@
+/**
+ * @module One plugin's pool of hosts (worker threads or child processes): dispatches calls in
+ * batches with request ids, proxies host calls back to the protocol side, enforces the call
+ * timeout and cancellation grace by terminating the host, restarts crashed hosts with backoff and
+ * fails fast while the circuit breaker is open. Implements the runtime's PluginHost contract.
+ */
+import type { HostCallContext, PluginManifest } from "@mcp-runtime/plugin-sdk/host";
+import { PluginInstance } from "@mcp-runtime/plugin-sdk/host";
+import type { CallToolResult, GetPromptResult, JsonObject, ReadResourceResult } from "@mcp-runtime/protocol";
+import { type BreakerOptions, CrashBreaker } from "./breaker.js";
+import type {
+  Completion,
+  CompletionRef,
+  InputCheck,
+  PluginHost,
+  PoolHealth,
+  SandboxPlugin,
+} from "./contract.js";
+import { SandboxError } from "./errors.js";
+import { type PluginHostProcess, startHost } from "./host-process.js";
+import {
+  type CallMessage,
+  type CallOp,
+  type FromHost,
+  fromWireError,
+  type PluginInit,
+  toWireError,
+} from "./wire.js";
+
+export interface PoolOptions {
+  breaker?: BreakerOptions;
+  /** how long a cancelled call may keep running before its host is terminated; default 2 s */
+  cancelGraceMs?: number;
+  /** crashes, restarts and breaker changes, for the runtime's log */
+  onEvent?(event: { msg: string; [key: string]: unknown }): void;
+}
+
+interface Pending {
+  message: CallMessage;
+  call: HostCallContext | undefined;
+  slot: Slot | undefined;
+  resolve(value: unknown): void;
+  reject(cause: Error): void;
+  timer: NodeJS.Timeout;
+  grace: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | undefined;
+  /** the error this call gets when its host exits because of it */
+  failure: SandboxError | undefined;
+}
+
+interface Slot {
+  host: PluginHostProcess;
+  ready: boolean;
+  inflight: Map<number, Pending>;
+  outbox: CallMessage[];
+  scheduled: boolean;
+}
+
+const NO_OP = (): void => {};
+
+function toolError(text: string): CallToolResult {
+  return { content: [{ type: "text", text }], isError: true };
+}
+
+export class PluginPool implements PluginHost {
+  readonly id: string;
+  readonly manifest: PluginManifest;
+  private readonly validator: PluginInstance;
+  private readonly plugin: SandboxPlugin;
+  private readonly init: PluginInit;
+  private readonly breaker: CrashBreaker;
+  private readonly graceMs: number;
+  private readonly onEvent: NonNullable<PoolOptions["onEvent"]>;
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private started: { resolve(): void; reject(cause: Error): void } | undefined;
+
+  /** Use `PluginPool.start`. `validator` checks input on this side, with the plugin's own schemas. */
+  private constructor(plugin: SandboxPlugin, validator: PluginInstance, options: PoolOptions) {
+    this.id = plugin.id;
+    this.plugin = plugin;
+    this.validator = validator;
+    this.manifest = validator.manifest;
+    this.breaker = new CrashBreaker(options.breaker);
+    this.graceMs = options.cancelGraceMs ?? 2_000;
+    this.onEvent = options.onEvent ?? (() => {});
+    const { sandbox } = plugin.entry;
+    this.init = {
+      modulePath: plugin.modulePath,
+      config: plugin.config,
+      fsRoots: sandbox.fs.read,
+      netAllow: sandbox.net.allow,
+    };
+  }
+
+  static async start(plugin: SandboxPlugin, options: PoolOptions = {}): Promise<PluginPool> {
+    const validator = await PluginInstance.create(plugin.plugin, { config: plugin.config });
+    const pool = new PluginPool(plugin, validator, options);
+    const ready = new Promise<void>((resolve, reject) => {
+      pool.started = { resolve, reject };
+    });
+    pool.fill();
+    try {
+      await ready;
+    } catch (cause) {
+      await pool.close();
+      throw cause;
+    }
+    return pool;
+  }
+
+  health(): PoolHealth {
+    this.breaker.allows();
+    return {
+      plugin: this.id,
+      mode: this.plugin.entry.sandbox.mode,
+      breaker: this.breaker.state,
+      workers: this.slots.length,
+      ready: this.slots.filter((s) => s.ready).length,
+      crashes: this.breaker.crashes,
+      restarts: this.restarts,
+    };
+  }
+
+  validateToolInput(tool: string, args: JsonObject): InputCheck {
+    return this.validator.validateToolInput(tool, args);
+  }
+
+  callTool(tool: string, input: JsonObject, call: HostCallContext): Promise<CallToolResult> {
+    return this.dispatch("tool", [tool, input], call).then(
+      (value) => value as CallToolResult,
+      (cause: unknown) => {
+        // Sandbox failures are the tool's failure (isError), with a message fit for the client.
+        if (cause instanceof SandboxError) return toolError(cause.message);
+        throw cause;
+      },
+    );
+  }
+  readResource(uri: string, call: HostCallContext): Promise<ReadResourceResult | undefined> {
+    return this.dispatch("resource", [uri], call) as Promise<ReadResourceResult | undefined>;
+  }
+  readTemplate(
+    key: string,
+    uri: string,
+    variables: Record<string, string | string[]>,
+    call: HostCallContext,
+  ): Promise<ReadResourceResult | undefined> {
+    return this.dispatch("template", [key, uri, variables], call) as Promise<ReadResourceResult | undefined>;
+  }
+  getPrompt(name: string, args: Record<string, string>, call: HostCallContext): Promise<GetPromptResult> {
+    return this.dispatch("prompt", [name, args], call) as Promise<GetPromptResult>;
+  }
+  complete(
+    ref: CompletionRef,
+    argument: string,
+    value: string,
+    context: Record<string, string>,
+  ): Promise<Completion> {
+    return this.dispatch("complete", [ref, argument, value, context], undefined) as Promise<Completion>;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.restartTimer);
+    for (const pending of this.queue.splice(0)) this.fail(pending, this.closedError());
+    const exits = this.slots.map((slot) => {
+      for (const pending of slot.inflight.values()) pending.failure ??= this.closedError();
+      slot.host.terminate("close");
+      return new Promise<void>((resolve) => {
+        const check = setInterval(() => {
+          if (!this.slots.includes(slot)) {
+            clearInterval(check);
+            resolve();
+          }
+        }, 10);
+      });
+    });
+    await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, 2_000).unref())]);
+  }
+
+  private closedError(): SandboxError {
+    return new SandboxError("ERR_SANDBOX_CLOSED", `plugin "${this.id}" is shutting down`);
+  }
+
+  private dispatch(op: CallOp, args: unknown[], call: HostCallContext | undefined): Promise<unknown> {
+    if (this.closed) return Promise.reject(this.closedError());
+    if (!this.breaker.allows()) {
+      const seconds = Math.ceil(this.breaker.retryInMs() / 1000);
+      return Promise.reject(
+        new SandboxError(
+          "ERR_SANDBOX_CIRCUIT_OPEN",
+          `plugin "${this.id}" is unavailable: it crashed repeatedly; retry in ${seconds} s`,
+        ),
+      );
+    }
+    if (this.slots.length === 0 && this.restartTimer === undefined) this.fill();
+    const signal = call?.onCancel ? undefined : call?.signal;
+    if (call?.cancelled === true || signal?.aborted)
+      return Promise.reject(new SandboxError("ERR_SANDBOX_CANCELLED", "the call was cancelled"));
+    const message: CallMessage = {
+      id: this.nextId++,
+      op,
+      args,
+      meta: call && {
+        progressToken: call.progressToken,
+        subject: call.subject,
+        protocolVersion: call.protocolVersion,
+        clientCapabilities: call.clientCapabilities,
+      },
+    };
+    return new Promise((resolve, reject) => {
+      const pending: Pending = {
+        message,
+        call,
+        slot: undefined,
+        resolve,
+        reject,
+        timer: setTimeout(() => this.timedOut(pending), this.plugin.entry.sandbox.timeoutMs),
+        grace: undefined,
+        onAbort: undefined,
+        failure: undefined,
+      };
+      if (call?.onCancel) {
+        // Cheaper than an AbortSignal listener: no AbortController is made for the call.
+        call.onCancel(() => {
+          if (pending.onAbort !== undefined) this.cancelled(pending);
+        });
+        pending.onAbort = NO_OP;
+      } else if (signal) {
+        pending.onAbort = () => this.cancelled(pending);
+        signal.addEventListener("abort", pending.onAbort, { once: true });
+      }
+      const slot = this.pick();
+      if (slot) this.assign(slot, pending);
+      else this.queue.push(pending);
+    });
+  }
+
+  private pick(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) {
+      if (slot.ready && (best === undefined || slot.inflight.size < best.inflight.size)) best = slot;
+    }
+    return best;
+  }
+
+  private assign(slot: Slot, pending: Pending): void {
+    pending.slot = slot;
+    slot.inflight.set(pending.message.id, pending);
+    slot.outbox.push(pending.message);
+    if (!slot.scheduled) {
+      slot.scheduled = true;
+      // Calls that arrive in the same event-loop iteration (every request read in one I/O poll)
+      // travel in one message: one structured clone and one worker wake-up per batch.
+      setImmediate(() => {
+        slot.scheduled = false;
+        const calls = slot.outbox;
+        slot.outbox = [];
+        if (calls.length > 0) slot.host.post({ t: "calls", calls });
+      });
+    }
+  }
+
+  private settle(pending: Pending): void {
+    clearTimeout(pending.timer);
+    clearTimeout(pending.grace);
+    if (pending.onAbort !== undefined && pending.onAbort !== NO_OP) {
+      pending.call?.signal.removeEventListener("abort", pending.onAbort);
+    }
+    pending.onAbort = undefined;
+    pending.slot?.inflight.delete(pending.message.id);
+  }
+
+  private fail(pending: Pending, cause: Error): void {
+    this.settle(pending);
+    pending.reject(cause);
+  }
+
+  private timedOut(pending: Pending): void {
+    const error = new SandboxError(
+      "ERR_SANDBOX_TIMEOUT",
+      `plugin "${this.id}" did not answer within ${this.plugin.entry.sandbox.timeoutMs} ms; the call was stopped`,
+    );
+    if (!pending.slot) {
+      this.queue.splice(this.queue.indexOf(pending), 1);
+      this.fail(pending, error);
+      return;
+    }
+    pending.failure = error;
+    pending.slot.host.terminate("timeout");
+  }
+
+  private cancelled(pending: Pending): void {
+    const error = new SandboxError("ERR_SANDBOX_CANCELLED", "the call was cancelled");
+    const slot = pending.slot;
+    if (!slot) {
+      this.queue.splice(this.queue.indexOf(pending), 1);
+      this.fail(pending, error);
+      return;
+    }
+    slot.host.post({ t: "abort", id: pending.message.id });
+    // A handler that ignores its AbortSignal gets a grace period, then loses its host.
+    pending.grace = setTimeout(() => {
+      pending.failure = error;
+      slot.host.terminate("cancel");
+    }, this.graceMs);
+  }
+
+  private fill(): void {
+    if (this.closed) return;
+    const want = this.breaker.state === "half-open" ? 1 : this.plugin.entry.sandbox.poolSize;
+    while (this.slots.length < want) this.spawn();
+  }
+
+  private spawn(): void {
+    const slot: Slot = {
+      host: undefined as unknown as PluginHostProcess, // set on the next line; events cannot fire before
+      ready: false,
+      inflight: new Map(),
+      outbox: [],
+      scheduled: false,
+    };
+    slot.host = startHost(this.plugin, {
+      message: (message) => this.received(slot, message),
+      exit: (detail) => this.exited(slot, detail),
+    });
+    slot.host.post({ t: "init", init: this.init });
+    this.slots.push(slot);
+  }
+
+  private received(slot: Slot, message: FromHost): void {
+    switch (message.t) {
+      case "results":
+        for (const outcome of message.results) {
+          const pending = slot.inflight.get(outcome.id);
+          if (!pending) continue;
+          this.settle(pending);
+          if (outcome.ok) pending.resolve(outcome.value);
+          else pending.reject(fromWireError(outcome.error));
+        }
+        this.breaker.success();
+        return;
+      case "ready":
+        slot.ready = true;
+        this.started?.resolve();
+        this.started = undefined;
+        for (const pending of this.queue.splice(0)) this.assign(this.pick() ?? slot, pending);
+        return;
+      case "init-failed":
+        this.started?.reject(
+          new SandboxError("ERR_SANDBOX_START", `plugin "${this.id}" failed to start: ${message.message}`),
+        );
+        this.started = undefined;
+        slot.host.terminate("close");
+        return;
+      case "progress":
+        slot.inflight.get(message.id)?.call?.progress(message.progress, message.total, message.message);
+        return;
+      case "log":
+        slot.inflight.get(message.id)?.call?.log(message.level as never, message.message, message.data);
+        return;
+      case "notify": {
+        const notify = slot.inflight.get(message.id)?.call?.notify;
+        if (message.kind === "listChanged") notify?.listChanged(message.arg as "tools");
+        else notify?.resourceUpdated(message.arg);
+        return;
+      }
+      case "ask": {
+        const call = slot.inflight.get(message.id)?.call;
+        const answer = (outcome: Parameters<PluginHostProcess["post"]>[0]) => {
+          if (this.slots.includes(slot)) slot.host.post(outcome);
+        };
+        if (!call) {
+          answer({
+            t: "answer",
+            ask: message.ask,
+            outcome: { id: message.id, ok: false, error: { kind: "error", message: "the call is over" } },
+          });
+          return;
+        }
+        const [a, b] = message.args as [never, never];
+        const asked =
+          message.op === "elicit"
+            ? call.elicit(a, b)
+            : message.op === "sample"
+              ? call.sample(a, b)
+              : call.listRoots(a);
+        asked.then(
+          (value) => answer({ t: "answer", ask: message.ask, outcome: { id: message.id, ok: true, value } }),
+          (cause: unknown) =>
+            answer({
+              t: "answer",
+              ask: message.ask,
+              outcome: { id: message.id, ok: false, error: toWireError(cause) },
+            }),
+        );
+        return;
+      }
+    }
+  }
+
+  private exited(slot: Slot, detail: string): void {
+    const index = this.slots.indexOf(slot);
+    if (index !== -1) this.slots.splice(index, 1);
+    const reason = slot.host.stopReason;
+    const crash = reason === undefined;
+    const collateral =
+      reason === "timeout"
+        ? `plugin "${this.id}" was restarted because another call on it timed out; the call was not completed`
+        : reason === "cancel"
+          ? `plugin "${this.id}" was restarted because a cancelled call ignored its cancellation; the call was not completed`
+          : `plugin "${this.id}" crashed (${detail}); the call was not completed`;
+    for (const pending of [...slot.inflight.values()]) {
+      this.fail(
+        pending,
+        pending.failure ??
+          new SandboxError(reason === "close" ? "ERR_SANDBOX_CLOSED" : "ERR_SANDBOX_CRASHED", collateral),
+      );
+    }
+    if (this.closed) return;
+    if (this.started && !slot.ready) {
+      this.started.reject(
+        new SandboxError("ERR_SANDBOX_START", `plugin "${this.id}" failed to start (${detail})`),
+      );
+      this.started = undefined;
+      return;
+    }
+    if (reason === "close") return;
+    let delay = 0;
+    if (crash || !slot.ready) {
+      const next = this.breaker.crash();
+      this.onEvent({
+        msg: "plugin crashed",
+        plugin: this.id,
+        detail,
+        crashes: this.breaker.crashes,
+        breaker: this.breaker.state,
+      });
+      if (next === undefined) {
+        this.onEvent({ msg: "plugin circuit open", plugin: this.id, retryInMs: this.breaker.retryInMs() });
+        const error = new SandboxError(
+          "ERR_SANDBOX_CIRCUIT_OPEN",
+          `plugin "${this.id}" is unavailable: it crashed repeatedly`,
+        );
+        if (this.slots.length === 0) for (const pending of this.queue.splice(0)) this.fail(pending, error);
+        return;
+      }
+      delay = next;
+    }
+    this.restarts++;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.fill();
+    }, delay);
+    this.restartTimer.unref();
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * @module The plugin host's own entry: runs inside a worker thread or a child process, imports the
+ * plugin by path, and serves batched calls from the main thread. Host calls (progress, log,
+ * elicit, sample, listRoots, notify) go back as messages; elicit/sample/listRoots await answers,
+ * and protocol signals thrown on the main side are rebuilt here as the same classes.
+ */
+import { pathToFileURL } from "node:url";
+import { parentPort } from "node:worker_threads";
+import type { ChangeNotifier, Plugin } from "@mcp-runtime/plugin-sdk";
+import { type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
+import type {
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  JsonObject,
+  ListRootsResult,
+  LoggingLevel,
+} from "@mcp-runtime/protocol";
+import {
+  type AskOp,
+  type CallMessage,
+  type FromHost,
+  fromWireError,
+  type Outcome,
+  type PluginInit,
+  type ToHost,
+  toWireError,
+} from "./wire.js";
+
+type Post = (message: FromHost) => void;
+
+function channel(): { post: Post; listen(fn: (message: ToHost) => void): void } {
+  const port = parentPort;
+  if (port) {
+    return { post: (m) => port.postMessage(m), listen: (fn) => port.on("message", fn) };
+  }
+  // Child process mode: IPC with serialization "advanced" (structured clone, like postMessage).
+  const send = process.send?.bind(process);
+  if (!send) throw new Error("the plugin host must run in a worker thread or a forked process");
+  return { post: (m) => send(m), listen: (fn) => process.on("message", fn as (m: unknown) => void) };
+}
+
+const { post, listen } = channel();
+let instance: PluginInstance | undefined;
+let nextAsk = 1;
+const asks = new Map<number, { resolve(value: unknown): void; reject(cause: Error): void }>();
+const running = new Map<number, AbortController>();
+
+let outbox: Outcome[] = [];
+let flushing = false;
+function flush(): void {
+  flushing = false;
+  const results = outbox;
+  outbox = [];
+  try {
+    post({ t: "results", results });
+  } catch {
+    // A value that cannot be cloned fails its own call, not the batch.
+    post({
+      t: "results",
+      results: results.map((r) => {
+        try {
+          structuredClone(r);
+          return r;
+        } catch {
+          return {
+            id: r.id,
+            ok: false,
+            error: { kind: "error", message: "the plugin returned a value that cannot be sent" },
+          };
+        }
+      }),
+    });
+  }
+}
+function settle(outcome: Outcome): void {
+  running.delete(outcome.id);
+  outbox.push(outcome);
+  if (!flushing) {
+    flushing = true;
+    queueMicrotask(flush);
+  }
+}
+
+/** HostCallContext of one call in this thread: data copied from the main side, methods as messages. */
+class RemoteCallContext implements HostCallContext {
+  readonly notify: ChangeNotifier;
+  constructor(
+    private readonly message: CallMessage,
+    readonly signal: AbortSignal,
+  ) {
+    const id = message.id;
+    this.notify = {
+      listChanged: (kind) => post({ t: "notify", id, kind: "listChanged", arg: kind }),
+      resourceUpdated: (uri) => post({ t: "notify", id, kind: "resourceUpdated", arg: uri }),
+    };
+  }
+  get progressToken() {
+    return this.message.meta?.progressToken;
+  }
+  get subject() {
+    return this.message.meta?.subject;
+  }
+  get protocolVersion() {
+    return this.message.meta?.protocolVersion ?? "";
+  }
+  get clientCapabilities() {
+    return (this.message.meta?.clientCapabilities ?? {}) as ClientCapabilities;
+  }
+  progress(progress: number, total?: number, message?: string): void {
+    const m: FromHost = { t: "progress", id: this.message.id, progress };
+    if (total !== undefined) m.total = total;
+    if (message !== undefined) m.message = message;
+    post(m);
+  }
+  log(level: LoggingLevel, message: string, data?: unknown): void {
+    post(
+      data === undefined
+        ? { t: "log", id: this.message.id, level, message }
+        : { t: "log", id: this.message.id, level, message, data },
+    );
+  }
+  elicit(params: ElicitRequestParams, options?: { key?: string }): Promise<ElicitResult> {
+    return this.ask("elicit", [params, options]) as Promise<ElicitResult>;
+  }
+  sample(params: CreateMessageRequestParams, options?: { key?: string }): Promise<CreateMessageResult> {
+    return this.ask("sample", [params, options]) as Promise<CreateMessageResult>;
+  }
+  listRoots(options?: { key?: string }): Promise<ListRootsResult> {
+    return this.ask("listRoots", [options]) as Promise<ListRootsResult>;
+  }
+  private ask(op: AskOp, args: unknown[]): Promise<unknown> {
+    const ask = nextAsk++;
+    return new Promise((resolve, reject) => {
+      asks.set(ask, { resolve, reject });
+      post({ t: "ask", id: this.message.id, ask, op, args });
+    });
+  }
+}
+
+async function run(plugin: PluginInstance, message: CallMessage, host: RemoteCallContext): Promise<unknown> {
+  const a = message.args;
+  switch (message.op) {
+    case "tool":
+      return plugin.callTool(a[0] as string, a[1] as JsonObject, host);
+    case "resource":
+      return plugin.readResource(a[0] as string, host);
+    case "template":
+      return plugin.readTemplate(a[0] as string, a[1] as string, a[2] as Record<string, string>, host);
+    case "prompt":
+      return plugin.getPrompt(a[0] as string, a[1] as Record<string, string>, host);
+    case "complete":
+      return plugin.complete(
+        a[0] as Parameters<PluginInstance["complete"]>[0],
+        a[1] as string,
+        a[2] as string,
+        a[3] as Record<string, string>,
+      );
+  }
+}
+
+function start(message: CallMessage): void {
+  const plugin = instance;
+  if (!plugin) {
+    settle({ id: message.id, ok: false, error: { kind: "error", message: "plugin host not initialised" } });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(message.id, controller);
+  run(plugin, message, new RemoteCallContext(message, controller.signal)).then(
+    (value) => settle({ id: message.id, ok: true, value }),
+    (cause: unknown) => settle({ id: message.id, ok: false, error: toWireError(cause) }),
+  );
+}
+
+async function init(data: PluginInit): Promise<void> {
+  try {
+    const loaded = (await import(pathToFileURL(data.modulePath).href)) as { default: Plugin };
+    instance = await PluginInstance.create(loaded.default, {
+      config: data.config,
+      fsRoots: data.fsRoots,
+      netAllow: data.netAllow,
+    });
+    post({ t: "ready" });
+  } catch (cause) {
+    post({ t: "init-failed", message: cause instanceof Error ? cause.message : String(cause) });
+  }
+}
+
+listen((message) => {
+  switch (message.t) {
+    case "calls":
+      for (const call of message.calls) start(call);
+      return;
+    case "abort":
+      running.get(message.id)?.abort(new Error("cancelled"));
+      return;
+    case "answer": {
+      const pending = asks.get(message.ask);
+      if (!pending) return;
+      asks.delete(message.ask);
+      if (message.outcome.ok) pending.resolve(message.outcome.value);
+      else pending.reject(fromWireError(message.outcome.error));
+      return;
+    }
+    case "init":
+      void init(message.init);
+      return;
+  }
+});
