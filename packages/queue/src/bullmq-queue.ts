@@ -114,12 +114,16 @@ export class BullMqJobQueue<P, R> implements JobQueue<P, R> {
   }
 
   async get(id: string): Promise<JobSnapshot<P, R> | undefined> {
+    // State first, then the hash: a job finishes (state and returnvalue) in one Lua script, so a
+    // hash read after the state is at least as new. The other order reported a job that finished
+    // between the two reads as "completed" without its result (the tasks-mrtr flake under load).
+    const raw = await this.queue.getJobState(id);
+    if (raw === "unknown") return undefined;
     const [job, cancelFlag] = await Promise.all([
       this.queue.getJob(id) as Promise<Job<JobData<P>, R> | undefined>,
       this.redis.exists(this.key("cancel", id)),
     ]);
     if (!job) return undefined;
-    const raw = await job.getState();
     let state: JobState =
       raw === "completed"
         ? "completed"

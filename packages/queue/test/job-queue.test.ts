@@ -122,6 +122,40 @@ describe.each(backends)("JobQueue on %s", (_name, make) => {
       const failed = await queue.waitFor("f", (j) => j.state === "failed", 10_000);
       expect(failed?.error?.message).toContain("boom");
       expect(runs).toBe(3);
+      expect(await queue.metrics()).toMatchObject({ failed: 1, active: 0, waiting: 0 });
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+
+  it("never reports a job completed without its result while it finishes under concurrent reads", async () => {
+    const queue = make();
+    const worker = queue.work(async (job) => {
+      await sleep(job.payload.ms, job.signal);
+      return { done: job.payload.ms };
+    });
+    const ids = Array.from({ length: 40 }, (_, i) => `r${i}`);
+    try {
+      for (const [i, id] of ids.entries())
+        await queue.enqueue({ id, name: "t", payload: { ms: 5 + (i % 7) * 3 } });
+      const torn: string[] = [];
+      let reads = 0;
+      const open = new Set(ids);
+      const end = Date.now() + 15_000;
+      while (open.size > 0 && Date.now() < end) {
+        // setImmediate: the memory backend's get() never leaves the microtask queue, its timers would starve
+        await new Promise((resolve) => setImmediate(resolve));
+        const snapshots = await Promise.all([...open].map((id) => queue.get(id)));
+        for (const job of snapshots) {
+          reads++;
+          if (!job) continue;
+          if (job.state === "completed" && job.result === undefined) torn.push(job.id);
+          if (job.state === "completed") open.delete(job.id);
+        }
+      }
+      expect(open.size).toBe(0);
+      expect(torn, `${torn.length} torn reads of ${reads}`).toEqual([]);
     } finally {
       await worker.close();
       await queue.close();

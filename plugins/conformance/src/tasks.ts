@@ -50,6 +50,17 @@ export const taskTools = {
       return `Computed ${String(label ?? "result")} in ${total} s`;
     },
   }),
+  slow_send: tool({
+    description:
+      "Task-supporting, NOT idempotent (a side effect that must not run twice): sleeps `seconds` seconds, then returns",
+    input: { type: "object", properties: { seconds: { type: "number", minimum: 0 } }, required: ["seconds"] },
+    annotations: { idempotentHint: false },
+    longRunning: true,
+    handler: async ({ seconds }, ctx) => {
+      await sleep(Math.max(0, Number(seconds)) * 1000, ctx.signal);
+      return `Sent after ${Number(seconds)} s`;
+    },
+  }),
   failing_job: tool({
     description: "Task support required: fails with a tool execution error after about a second",
     _meta: { [TASK_META]: { support: "required", inlineMs: 0 } },

@@ -18,7 +18,11 @@ export interface TaskRuntime {
   addPlugin(manifest: PluginManifest): void;
   /** starts consuming jobs in this process */
   startWorker(catalog: Catalog): void;
-  /** queue counts for the metrics exporter (sidecar) */
+  /**
+   * Queue counts `{ waiting, active, completed, failed, delayed }` for a metrics exporter (sidecar);
+   * completed/failed include finished jobs still within the result TTL. With BullMQ the counts are
+   * the whole shared queue, not just this node's jobs.
+   */
   metrics(): Promise<QueueMetrics>;
   close(): Promise<void>;
 }

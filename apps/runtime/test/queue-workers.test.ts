@@ -1,0 +1,201 @@
+/**
+ * Acceptance 3 of the queue: two real `mcp-runtime worker` processes on the test's own Redis, a
+ * serving node that executes nothing (MCP_QUEUE_WORKER=off), and one worker SIGKILLed mid-job.
+ * Its idempotent jobs run again on the other worker; its non-idempotent ones fail with
+ * ERR_WORKER_LOST; every submitted job reaches a terminal state.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BullMqJobQueue } from "@mcp-runtime/queue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { assertBuilt, CLI_PATH } from "./support/paths.js";
+import { startRedis, type TestRedis } from "./support/queue-redis.js";
+
+const TASKS = "io.modelcontextprotocol/tasks";
+/** the runtime's queue name (apps/runtime/src/queue/task-runtime.ts) */
+const TOOL_QUEUE = "mcp-runtime-tools";
+
+async function call(url: string, method: string, params: Record<string, unknown>, name: string) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2026-07-28",
+      "mcp-method": method,
+      "mcp-name": name,
+    },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method,
+      params: {
+        ...params,
+        _meta: {
+          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+          "io.modelcontextprotocol/clientCapabilities": { extensions: { [TASKS]: {} } },
+        },
+      },
+    }),
+  });
+  const text = await response.text();
+  const line = text.startsWith("{")
+    ? text
+    : (text
+        .split("\n")
+        .filter((l) => l.startsWith("data:"))
+        .map((l) => l.slice(5))
+        .find((l) => l.includes('"result"') || l.includes('"error"')) ?? "{}");
+  const message = JSON.parse(line) as { result?: Record<string, unknown>; error?: unknown };
+  if (message.error) throw new Error(JSON.stringify(message.error));
+  return message.result ?? {};
+}
+
+async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+interface WorkerProcess {
+  readonly child: ChildProcess;
+  stderr(): string;
+}
+
+async function startWorker(configPath: string): Promise<WorkerProcess> {
+  // A 1 s lock: a SIGKILLed worker's jobs are noticed within about 2 s instead of 30 s.
+  const child = spawn(process.execPath, [CLI_PATH, "worker", "--config", configPath], {
+    env: { ...process.env, MCP_QUEUE_LOCK_MS: "1000" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  await until(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}:\n${stderr}`);
+      return stderr.includes("mcp-runtime worker ready");
+    },
+    15_000,
+    "the worker's ready line",
+  );
+  return { child, stderr: () => stderr };
+}
+
+function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+    child.kill(signal);
+  });
+}
+
+let redis: TestRedis;
+let dir: string;
+beforeAll(async () => {
+  assertBuilt();
+  redis = await startRedis();
+  dir = await mkdtemp(join(tmpdir(), "mcp-queue-workers-"));
+});
+afterAll(async () => {
+  await redis?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe("two mcp-runtime worker processes on BullMQ", () => {
+  it("a worker SIGKILLed mid-job: idempotent jobs finish on the other, non-idempotent ones fail with ERR_WORKER_LOST, none lost", async () => {
+    const config = {
+      telemetry: { logLevel: "warn" },
+      plugins: [{ package: "@mcp-runtime/plugin-conformance" }],
+      queue: { backend: "bullmq", concurrency: 4 },
+      redis: { url: redis.url },
+    };
+    const configPath = join(dir, "worker.json");
+    await writeFile(configPath, JSON.stringify(config));
+    const previous = process.env.MCP_QUEUE_WORKER;
+    process.env.MCP_QUEUE_WORKER = "off";
+    let serve: HttpRuntime | undefined;
+    try {
+      serve = await startHttpRuntime(config);
+    } finally {
+      if (previous === undefined) delete process.env.MCP_QUEUE_WORKER;
+      else process.env.MCP_QUEUE_WORKER = previous;
+    }
+    const probe = new BullMqJobQueue({ name: TOOL_QUEUE, url: redis.url });
+    const workers: WorkerProcess[] = [];
+    try {
+      const url = serve.url;
+      const submit = async (name: string, args: Record<string, unknown>) => {
+        const created = await call(url, "tools/call", { name, arguments: args }, name);
+        expect(created.resultType).toBe("task");
+        return String(created.taskId);
+      };
+      const doomed = await startWorker(configPath);
+      workers.push(doomed);
+      // Four jobs fill the first worker's four slots.
+      const idempotent = [
+        await submit("slow_compute", { seconds: 4, label: "i1" }),
+        await submit("slow_compute", { seconds: 4, label: "i2" }),
+      ];
+      const nonIdempotent = [
+        await submit("slow_send", { seconds: 4 }),
+        await submit("slow_send", { seconds: 4 }),
+      ];
+      await until(
+        async () =>
+          (await Promise.all([...idempotent, ...nonIdempotent].map((id) => probe.get(id)))).every(
+            (j) => j?.state === "active",
+          ),
+        10_000,
+        "all four jobs active on the first worker",
+      );
+      // Two more wait; the second worker takes them.
+      const queued = [
+        await submit("slow_compute", { seconds: 1, label: "q1" }),
+        await submit("slow_compute", { seconds: 1, label: "q2" }),
+      ];
+      workers.push(await startWorker(configPath));
+      await stop(doomed.child, "SIGKILL");
+      const killedAt = Date.now();
+
+      const all = [...idempotent, ...nonIdempotent, ...queued];
+      const final = new Map<string, Record<string, unknown>>();
+      await until(
+        async () => {
+          for (const id of all) {
+            if (final.has(id)) continue;
+            const task = await call(url, "tasks/get", { taskId: id }, id);
+            if (["completed", "failed", "cancelled"].includes(String(task.status))) final.set(id, task);
+          }
+          return final.size === all.length;
+        },
+        30_000,
+        "every submitted job to finish",
+      );
+      for (const id of [...idempotent, ...queued]) {
+        expect(final.get(id)?.status, `idempotent job ${id}`).toBe("completed");
+        expect(JSON.stringify(final.get(id)?.result)).toContain("Computed");
+      }
+      for (const id of nonIdempotent) {
+        expect(final.get(id)?.status, `non-idempotent job ${id}`).toBe("failed");
+        expect(String(final.get(id)?.statusMessage)).toContain("ERR_WORKER_LOST");
+      }
+      const counts = await probe.metrics();
+      expect(counts).toMatchObject({ waiting: 0, active: 0, delayed: 0 });
+      expect(counts.completed + counts.failed).toBe(all.length);
+      process.stderr.write(
+        `workers: submitted ${all.length}, completed ${counts.completed}, failed ${counts.failed}, all settled ${Date.now() - killedAt} ms after SIGKILL\n`,
+      );
+    } finally {
+      await Promise.all(workers.map((w) => stop(w.child, "SIGTERM")));
+      await probe.close();
+      await serve.stop();
+    }
+  }, 60_000);
+});
