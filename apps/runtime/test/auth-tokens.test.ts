@@ -191,20 +191,67 @@ describe("auth.mode tokens (no identity provider)", () => {
     expect(replay.status).toBe(404);
   });
 
-  it("WebSocket upgrades: a token holding every tool scope connects, a narrower one gets 401", async () => {
+  it("WebSocket: each token's session gets its own tool scopes; a refused upgrade carries the HTTP 401 challenge", async () => {
     const wsUrl = runtime.url.replace(/^http/, "ws").replace(/\/mcp$/, "/mcp/ws");
-    const upgrade = (token: string) =>
-      new Promise<number>((resolve) => {
+    const open = (token: string) =>
+      new Promise<WebSocket>((resolve, reject) => {
         const socket = new WebSocket(wsUrl, "mcp", { headers: { authorization: `Bearer ${token}` } });
-        socket.once("open", () => {
-          socket.close();
-          resolve(101);
-        });
-        socket.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
-        socket.once("error", () => resolve(-1));
+        socket.once("open", () => resolve(socket));
+        socket.once("unexpected-response", (_req, res) => reject(new Error(`status ${res.statusCode}`)));
+        socket.once("error", reject);
       });
-    expect(await upgrade(alice.token)).toBe(101);
-    expect(await upgrade(bob.token)).toBe(401);
+    let nextId = 1;
+    const request = (socket: WebSocket, method: string, params: Record<string, unknown>) =>
+      new Promise<Record<string, unknown>>((resolve) => {
+        const id = nextId++;
+        const onMessage = (data: Buffer) => {
+          const message = JSON.parse(data.toString()) as { id?: number } & Record<string, unknown>;
+          if (message.id !== id) return;
+          socket.off("message", onMessage);
+          resolve(message);
+        };
+        socket.on("message", onMessage);
+        const _meta = {
+          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+          "io.modelcontextprotocol/clientCapabilities": {},
+        };
+        socket.send(JSON.stringify({ jsonrpc: "2.0", id, method, params: { ...params, _meta } }));
+      });
+    const toolNames = async (socket: WebSocket) => {
+      const listed = (await request(socket, "tools/list", {})) as { result?: { tools: { name: string }[] } };
+      return listed.result?.tools.map((t) => t.name).sort();
+    };
+
+    const aliceWs = await open(alice.token);
+    const bobWs = await open(bob.token);
+    expect(await toolNames(aliceWs)).toEqual(["echo", "record", "whoami"]);
+    expect(await toolNames(bobWs)).toEqual(["echo", "whoami"]);
+    expect(await request(bobWs, "tools/call", { name: "whoami", arguments: {} })).toMatchObject({
+      result: { content: [{ text: "bob" }] },
+    });
+    const before = (await plugin.calls()).length;
+    const refused = (await request(bobWs, "tools/call", { name: "record", arguments: {} })) as {
+      error?: { message: string };
+    };
+    expect(refused.error?.message).toBe("Unknown tool: record");
+    expect((await plugin.calls()).length).toBe(before);
+    aliceWs.close();
+    bobWs.close();
+
+    const challenge = await new Promise<{ status: number; header: string | undefined }>((resolve, reject) => {
+      const socket = new WebSocket(wsUrl, "mcp", { headers: { authorization: `Bearer ${alice.token}x` } });
+      socket.once("unexpected-response", (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, header: res.headers["www-authenticate"] });
+        res.resume();
+        socket.terminate();
+      });
+      socket.once("open", () => reject(new Error("an unknown token was accepted")));
+      socket.once("error", () => {});
+    });
+    expect(challenge).toEqual({
+      status: 401,
+      header: `Bearer error="invalid_token", error_description="unknown token", resource_metadata="${new URL(runtime.url).origin}/.well-known/oauth-protected-resource/mcp", scope="tools:record"`,
+    });
   });
 
   it("logs carry the subject and never a raw token", async () => {

@@ -10,6 +10,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { isolatingFetch } from "./support/isolating-fetch.js";
 import { assertBuilt } from "./support/paths.js";
 
 const HOSTILE = fileURLToPath(new URL("./fixtures/hostile", import.meta.url));
@@ -22,7 +23,8 @@ interface ToolText {
 
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: "sandbox-test", version: "0.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  // isolatingFetch: the echo streams make thousands of calls on one transport (see the module).
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: isolatingFetch }));
   return client;
 }
 

@@ -85,25 +85,44 @@ export function createHttpAuthHook(
   };
 }
 
+/** Same shape as `@mcp-runtime/transport-ws`'s `WebSocketAuthOutcome`. */
+export type WebSocketAuthOutcome =
+  | { ok: true; subject: string; toolFilter: (toolName: string) => boolean }
+  | ({ ok: false } & HttpAuthRefusal);
+
 /**
- * The WebSocket upgrade hook: resolves to the subject, throws to refuse with 401. A WebSocket
- * session carries no per-request grant, so only a principal holding every scope the policy names
- * may connect; narrower tokens use HTTP, where each call is checked.
+ * The WebSocket upgrade hook. A WebSocket session has no per-request edge to answer 403 at, so
+ * the principal's per-tool scopes become the session's tool filter: tools it may not call are left
+ * out of `tools/list` and answer "Unknown tool". A refused upgrade carries the same
+ * `WWW-Authenticate` challenge as an HTTP 401.
  */
 export function createWebSocketAuthHook(
   auth: Authenticator,
   options: HttpAuthHookOptions,
-): (request: IncomingMessage) => Promise<string> {
+): (request: IncomingMessage) => Promise<WebSocketAuthOutcome> {
   return async (request) => {
+    const resourceUrl = options.resourceUrl(request);
     const header = request.headers.authorization;
     delete request.headers.authorization;
-    const decision = await auth.authenticate(header, options.resourceUrl(request));
-    if (!decision.ok) throw new Error(decision.description);
-    const missing = auth.policy.scopes.filter((s) => !decision.principal.scopes.includes(s));
-    if (missing.length > 0)
-      throw new Error(`WebSocket sessions need every tool scope; missing ${missing.join(" ")}`);
-    options.onAuthenticated?.(decision.principal, request);
-    return decision.principal.subject;
+    const decision = await auth.authenticate(header, resourceUrl);
+    if (!decision.ok) {
+      options.onRefused?.(
+        {
+          status: decision.status,
+          ...(decision.error ? { error: decision.error } : {}),
+          description: decision.description,
+        },
+        request,
+      );
+      return { ok: false, ...toRefusal(decision) };
+    }
+    const { principal } = decision;
+    options.onAuthenticated?.(principal, request);
+    return {
+      ok: true,
+      subject: principal.subject,
+      toolFilter: (toolName) => auth.authorizeTool(principal, toolName, resourceUrl) === undefined,
+    };
   };
 }
 

@@ -13,6 +13,7 @@ export {
   type HttpAuthHookOptions,
   type HttpAuthOutcome,
   type HttpAuthRefusal,
+  type WebSocketAuthOutcome,
 } from "./http-hook.js";
 export { ALLOWED_ALGORITHMS } from "./oauth-verifier.js";
 export {

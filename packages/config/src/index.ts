@@ -28,6 +28,7 @@ export type {
   RateLimit,
   RedisConfig,
   RuntimeConfig,
+  SandboxBreakerConfig,
   SandboxConfig,
   SandboxFsConfig,
   SandboxMode,

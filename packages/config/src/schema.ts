@@ -60,6 +60,13 @@ const serverSchema = z.strictObject({
   shutdownGraceMs: nonNegInt.default(10_000),
 });
 
+// Optional: absent, the sandbox's own defaults apply (5 crashes in 60 s open it for 30 s).
+const breakerSchema = z.strictObject({
+  maxCrashes: posInt.default(5),
+  windowMs: posInt.default(60_000),
+  openMs: posInt.default(30_000),
+});
+
 const sandboxSchema = z.strictObject({
   mode: z.enum(["worker", "process"]).default("worker"),
   timeoutMs: posInt.default(30_000),
@@ -69,6 +76,7 @@ const sandboxSchema = z.strictObject({
   fs: z.strictObject({ read: stringList, write: stringList }).prefault({}),
   net: z.strictObject({ allow: stringList }).prefault({}),
   env: stringList,
+  breaker: breakerSchema.optional(),
 });
 
 const pluginSchema = z

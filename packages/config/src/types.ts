@@ -33,6 +33,13 @@ export interface SandboxNetConfig {
   allow: string[];
 }
 
+/** The crash circuit breaker: `maxCrashes` within `windowMs` open it; it stays open `openMs`. */
+export interface SandboxBreakerConfig {
+  maxCrashes: number;
+  windowMs: number;
+  openMs: number;
+}
+
 export interface SandboxConfig {
   mode: SandboxMode;
   timeoutMs: number;
@@ -42,6 +49,8 @@ export interface SandboxConfig {
   net: SandboxNetConfig;
   /** Names of environment variables the plugin may read. */
   env: string[];
+  /** Absent: the sandbox defaults (5 crashes in 60 s, open 30 s). */
+  breaker?: SandboxBreakerConfig;
 }
 
 /** Exactly one of `package` and `path` is set (the schema enforces it). */

@@ -32,6 +32,12 @@ export interface SafeFetchInit {
   signal?: AbortSignal;
   /** largest body read; default 10 MiB */
   maxBytes?: number;
+  /**
+   * Past `maxBytes`: `false` (default) rejects with ERR_FETCH_TOO_LARGE; `true` stops reading
+   * there and returns the first `maxBytes` bytes (the connection is closed). To tell a cut body
+   * from one of exactly `maxBytes`, ask for one byte more than you keep.
+   */
+  truncate?: boolean;
 }
 
 export type SafeFetch = (url: string | URL, init?: SafeFetchInit) => Promise<Response>;
@@ -177,13 +183,17 @@ export function createSafeFetch(options: SafeFetchOptions): SafeFetch {
       const maxBytes = init.maxBytes ?? 10 * 1024 * 1024;
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of res) {
-        size += (chunk as Buffer).length;
-        if (size > maxBytes) {
+      for await (const chunk of res as AsyncIterable<Buffer>) {
+        const room = maxBytes - size;
+        if (chunk.length > room) {
           res.destroy();
-          throw new SafeFetchError("ERR_FETCH_TOO_LARGE", `response body is larger than ${maxBytes} bytes`);
+          if (init.truncate !== true)
+            throw new SafeFetchError("ERR_FETCH_TOO_LARGE", `response body is larger than ${maxBytes} bytes`);
+          if (room > 0) chunks.push(chunk.subarray(0, room));
+          break;
         }
-        chunks.push(chunk as Buffer);
+        size += chunk.length;
+        chunks.push(chunk);
       }
       const headers = new Headers();
       for (const [name, value] of Object.entries(res.headers)) {

@@ -15,9 +15,10 @@ export class SandboxExecutor {
     this.options = options;
   }
 
-  async load(plugin: SandboxPlugin): Promise<PluginPool> {
+  /** `options` override this executor's pool options for this plugin (e.g. its own breaker). */
+  async load(plugin: SandboxPlugin, options: PoolOptions = {}): Promise<PluginPool> {
     assertPermissions(plugin.id, plugin.permissions, plugin.entry.sandbox, plugin.config);
-    const pool = await PluginPool.start(plugin, this.options);
+    const pool = await PluginPool.start(plugin, { ...this.options, ...options });
     this.pools.push(pool);
     return pool;
   }

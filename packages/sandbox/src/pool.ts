@@ -54,6 +54,8 @@ interface Slot {
   inflight: Map<number, Pending>;
   outbox: CallMessage[];
   scheduled: boolean;
+  /** the host announced a plugin `process.exit` and was told it may go */
+  released: boolean;
 }
 
 const NO_OP = (): void => {};
@@ -323,6 +325,7 @@ export class PluginPool implements PluginHost {
       inflight: new Map(),
       outbox: [],
       scheduled: false,
+      released: false,
     };
     slot.host = startHost(this.plugin, {
       message: (message) => this.received(slot, message),
@@ -343,6 +346,9 @@ export class PluginPool implements PluginHost {
           else pending.reject(fromWireError(outcome.error));
         }
         this.breaker.success();
+        return;
+      case "exiting":
+        this.exiting(slot, message.unstarted);
         return;
       case "ready":
         slot.ready = true;
@@ -401,6 +407,28 @@ export class PluginPool implements PluginHost {
         return;
       }
     }
+  }
+
+  /**
+   * A plugin called `process.exit`: its host takes no more calls. Calls it never started run on
+   * another host (they never ran, so at most once still holds); calls already queued for it are
+   * sent first, so after `release` nothing meant for it is in flight.
+   */
+  private exiting(slot: Slot, unstarted: number[]): void {
+    slot.ready = false;
+    for (const id of unstarted) {
+      const pending = slot.inflight.get(id);
+      if (!pending) continue;
+      slot.inflight.delete(id);
+      pending.slot = undefined;
+      const other = this.pick();
+      if (other) this.assign(other, pending);
+      else this.queue.push(pending);
+    }
+    if (slot.released) return;
+    slot.released = true;
+    if (slot.outbox.length > 0) slot.host.post({ t: "calls", calls: slot.outbox.splice(0) });
+    slot.host.post({ t: "release" });
   }
 
   private exited(slot: Slot, detail: string): void {

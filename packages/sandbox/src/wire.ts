@@ -42,7 +42,9 @@ export type ToHost =
   | { t: "init"; init: PluginInit }
   | { t: "calls"; calls: CallMessage[] }
   | { t: "abort"; id: number }
-  | { t: "answer"; ask: number; outcome: Outcome };
+  | { t: "answer"; ask: number; outcome: Outcome }
+  /** the answer to `exiting`: every call meant for this host has been sent; it may exit now */
+  | { t: "release" };
 
 export type AskOp = "elicit" | "sample" | "listRoots";
 
@@ -50,6 +52,11 @@ export type FromHost =
   | { t: "ready" }
   | { t: "init-failed"; message: string }
   | { t: "results"; results: Outcome[] }
+  /**
+   * The plugin called `process.exit`: the host stops starting calls and hands back the ones whose
+   * handlers never ran (safe to run elsewhere: at most once), then waits for `release`.
+   */
+  | { t: "exiting"; unstarted: number[] }
   | { t: "progress"; id: number; progress: number; total?: number; message?: string }
   | { t: "log"; id: number; level: string; message: string; data?: unknown }
   | { t: "notify"; id: number; kind: "listChanged" | "resourceUpdated"; arg: string }

@@ -77,12 +77,51 @@ function flush(): void {
 }
 function settle(outcome: Outcome): void {
   running.delete(outcome.id);
+  // The call that exited gets the crash error from the pool when the host is gone.
+  if (exiting !== undefined && outcome.id === exiting.culprit) return;
   outbox.push(outcome);
   if (!flushing) {
     flushing = true;
     queueMicrotask(flush);
   }
 }
+
+/**
+ * `process.exit` from plugin code. Killing the host at once would also kill every call that merely
+ * shared it: in a batch, calls after the exiting one never started and calls before it have
+ * answers still in microtasks. So the exit throws (plugin code after it does not run), lets the
+ * thread's current microtasks settle and send their results, hands back the calls that never
+ * started, and exits for real when the pool answers `release` (or after a bound).
+ */
+class PluginExit extends Error {
+  constructor(code: number) {
+    super(`the plugin called process.exit(${code}); its host is being restarted`);
+  }
+}
+let exiting: { code: number; culprit: number | undefined; unstarted: number[] } | undefined;
+/** the call whose handler is running synchronously; a synchronous exit names it */
+let current: number | undefined;
+const realExit = process.exit.bind(process);
+const EXIT_BOUND_MS = 2_000;
+
+function handBack(): void {
+  if (exiting === undefined || exiting.unstarted.length === 0) return;
+  post({ t: "exiting", unstarted: exiting.unstarted });
+  exiting.unstarted = [];
+}
+
+process.exit = ((code?: number | string | null) => {
+  const numeric = Number(code ?? process.exitCode ?? 0) || 0;
+  if (exiting === undefined) {
+    exiting = { code: numeric, culprit: current, unstarted: [] };
+    setImmediate(() => {
+      // Announce even with nothing to hand back: the pool stops sending calls and releases us.
+      post({ t: "exiting", unstarted: exiting?.unstarted.splice(0) ?? [] });
+    });
+    setTimeout(() => realExit(numeric), EXIT_BOUND_MS);
+  }
+  throw new PluginExit(numeric);
+}) as typeof process.exit;
 
 /** HostCallContext of one call in this thread: data copied from the main side, methods as messages. */
 class RemoteCallContext implements HostCallContext {
@@ -167,12 +206,21 @@ function start(message: CallMessage): void {
     settle({ id: message.id, ok: false, error: { kind: "error", message: "plugin host not initialised" } });
     return;
   }
+  if (exiting !== undefined) {
+    exiting.unstarted.push(message.id);
+    return;
+  }
   const controller = new AbortController();
   running.set(message.id, controller);
-  run(plugin, message, new RemoteCallContext(message, controller.signal)).then(
-    (value) => settle({ id: message.id, ok: true, value }),
-    (cause: unknown) => settle({ id: message.id, ok: false, error: toWireError(cause) }),
-  );
+  current = message.id;
+  try {
+    run(plugin, message, new RemoteCallContext(message, controller.signal)).then(
+      (value) => settle({ id: message.id, ok: true, value }),
+      (cause: unknown) => settle({ id: message.id, ok: false, error: toWireError(cause) }),
+    );
+  } finally {
+    current = undefined;
+  }
 }
 
 async function init(data: PluginInit): Promise<void> {
@@ -193,6 +241,11 @@ listen((message) => {
   switch (message.t) {
     case "calls":
       for (const call of message.calls) start(call);
+      // Calls that reach a host already exiting go straight back.
+      if (exiting !== undefined) queueMicrotask(handBack);
+      return;
+    case "release":
+      realExit(exiting?.code ?? 0);
       return;
     case "abort":
       running.get(message.id)?.abort(new Error("cancelled"));

@@ -133,9 +133,28 @@ describe("PluginPool", () => {
     await pool.close();
   });
 
+  it("fails only the call that exits its worker: calls batched with it are answered or run on the next worker", async () => {
+    const pool = await PluginPool.start(plugin(), { breaker: { backoffMs: 1 } });
+    // Same tick: one batch, one structured clone, the crash in the middle of it.
+    const calls = Array.from({ length: 21 }, (_, i) =>
+      i === 10
+        ? pool.callTool("crash", {}, hostCall())
+        : pool.callTool("echo", { text: `n${i}` }, hostCall()),
+    );
+    const texts = (await Promise.all(calls)).map(text);
+    expect(texts[10]).toBe('plugin "tools" crashed (exited with code 3); the call was not completed');
+    expect(texts.filter((_, i) => i !== 10)).toEqual(
+      Array.from({ length: 21 }, (_, i) => `n${i}`).filter((_, i) => i !== 10),
+    );
+    expect(pool.health()).toMatchObject({ crashes: 1 });
+    await pool.close();
+  });
+
   it("runs 10,000 calls with 1 % crashing their worker: every other call succeeds, RSS returns near its start", async () => {
     const echo = await PluginPool.start(plugin({ poolSize: 2 }, "echo"));
-    const crashy = await PluginPool.start(plugin({}, "crashy"), {
+    // Each crashing call costs a worker restart, one after another on this one-worker pool, so a
+    // crash call queued behind others waits for theirs: the 5 s call timeout would cut some off.
+    const crashy = await PluginPool.start(plugin({ timeoutMs: 60_000 }, "crashy"), {
       breaker: { threshold: 1_000, backoffMs: 1, maxBackoffMs: 5 },
     });
     const rssStart = process.memoryUsage().rss;

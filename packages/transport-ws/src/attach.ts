@@ -6,11 +6,11 @@
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { McpServer } from "@mcp-runtime/protocol";
+import type { McpServer, SessionOptions } from "@mcp-runtime/protocol";
 import { WebSocketServer } from "ws";
 import { MCP_SUBPROTOCOL, offersMcpSubprotocol, refuseUpgrade } from "./handshake.js";
 import { createHostOriginCheck, type HostOriginCheck } from "./host-origin-policy.js";
-import { resolveOptions, type WebSocketTransportOptions } from "./options.js";
+import { resolveOptions, type WebSocketAuthOutcome, type WebSocketTransportOptions } from "./options.js";
 import { WebSocketConnection } from "./ws-connection.js";
 
 export interface McpWebSocketServer {
@@ -80,14 +80,14 @@ export function attachWebSocket(
     return policy.check;
   };
 
-  const open = (request: IncomingMessage, socket: Duplex, head: Buffer, subject: string | undefined) => {
+  const open = (request: IncomingMessage, socket: Duplex, head: Buffer, session: SessionOptions) => {
     wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off("error", destroyOnError);
       const connection = new WebSocketConnection({
         ws,
         socket,
         server,
-        subject,
+        session,
         onEvent,
         onClosed: (closed) => {
           connections.delete(closed);
@@ -124,14 +124,26 @@ export function attachWebSocket(
     }
     const authenticate = config.authenticate;
     if (authenticate === undefined) {
-      open(request, socket, head, undefined);
+      open(request, socket, head, {});
       return;
     }
     // A hook may be sync or async; calling it inside the promise turns a sync throw into a rejection.
-    new Promise<string | undefined>((resolve) => resolve(authenticate(request))).then(
-      (subject) => {
+    new Promise<string | undefined | WebSocketAuthOutcome>((resolve) => resolve(authenticate(request))).then(
+      (decided) => {
+        const outcome: WebSocketAuthOutcome =
+          typeof decided === "object"
+            ? decided
+            : { ok: true, ...(decided === undefined ? {} : { subject: decided }) };
+        if (!outcome.ok) {
+          onEvent({ msg: "handshake refused", status: outcome.status, error: outcome.message });
+          refuseUpgrade(socket, outcome.status, outcome.message, outcome.headers);
+          return;
+        }
+        const session: SessionOptions = {};
+        if (outcome.subject !== undefined) session.subject = outcome.subject;
+        if (outcome.toolFilter !== undefined) session.toolFilter = outcome.toolFilter;
         if (closing) refuseUpgrade(socket, 503, "Server shutting down");
-        else open(request, socket, head, subject);
+        else open(request, socket, head, session);
       },
       (cause: unknown) => {
         onEvent({ msg: "handshake refused", status: 401, error: String(cause) });

@@ -3,6 +3,7 @@ export { attachWebSocket, type McpWebSocketServer } from "./attach.js";
 export { MCP_SUBPROTOCOL } from "./handshake.js";
 export type {
   WebSocketAuthenticate,
+  WebSocketAuthOutcome,
   WebSocketTransportEvent,
   WebSocketTransportOptions,
 } from "./options.js";

@@ -8,12 +8,23 @@ export interface WebSocketTransportEvent {
 }
 
 /**
- * Decides who is connecting, once per handshake. Resolves to the subject bound to the connection's
- * session, or undefined for an anonymous one; throwing or rejecting refuses the handshake with 401.
+ * An authenticate hook's decision. Accepted: the subject bound to the connection's session and the
+ * tools it may see and call (per-tool scopes; others are left out of `tools/list` and `tools/call`
+ * answers "Unknown tool"). Refused: the handshake gets `status`, `message` and `headers` (e.g. the
+ * same `WWW-Authenticate` challenge as an HTTP 401).
+ */
+export type WebSocketAuthOutcome =
+  | { ok: true; subject?: string; toolFilter?: (toolName: string) => boolean }
+  | { ok: false; status: 401 | 403; message: string; headers?: Record<string, string> };
+
+/**
+ * Decides who is connecting, once per handshake. Resolves to an outcome, or (shorthand) to the
+ * subject or undefined for an anonymous connection with every tool; throwing or rejecting refuses
+ * the handshake with a bare 401.
  */
 export type WebSocketAuthenticate = (
   request: IncomingMessage,
-) => string | undefined | Promise<string | undefined>;
+) => string | undefined | WebSocketAuthOutcome | Promise<string | undefined | WebSocketAuthOutcome>;
 
 export interface WebSocketTransportOptions {
   /** Path that accepts upgrades. Default "/mcp/ws". */

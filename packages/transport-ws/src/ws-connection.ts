@@ -13,6 +13,7 @@ import {
   type JsonRpcResponse,
   type McpServer,
   type ServerSession,
+  type SessionOptions,
 } from "@mcp-runtime/protocol";
 import { type RawData, WebSocket } from "ws";
 import type { WebSocketTransportEvent } from "./options.js";
@@ -42,7 +43,8 @@ export class WebSocketConnection {
     ws: WebSocket;
     socket: Duplex;
     server: McpServer;
-    subject: string | undefined;
+    /** who the authenticate hook said is connecting, and the tools they may use */
+    session: SessionOptions;
     onEvent(event: WebSocketTransportEvent): void;
     onClosed(connection: WebSocketConnection): void;
   }) {
@@ -50,10 +52,7 @@ export class WebSocketConnection {
     this.socket = init.socket;
     this.onEvent = init.onEvent;
     const channel = { send: (message: JsonRpcMessage) => this.push(message) };
-    this.session = init.server.createSession(
-      channel,
-      init.subject === undefined ? {} : { subject: init.subject },
-    );
+    this.session = init.server.createSession(channel, init.session);
     this.ws.on("message", (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     this.ws.on("pong", () => {
       this.alive = true;

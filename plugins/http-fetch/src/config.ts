@@ -5,28 +5,21 @@ export const MiB = 1024 * 1024;
 export const DEFAULT_MAX_BYTES = MiB;
 export const DEFAULT_TIMEOUT_MS = 10_000;
 
-export const httpFetchConfigSchema = z
-  .strictObject({
-    /** ceiling on what a caller may ask for with `maxBytes` */
-    maxBytes: z
-      .int()
-      .positive()
-      .default(5 * MiB),
-    /**
-     * how much `ctx.fetch` may buffer before the plugin truncates to `maxBytes`; bodies past it are
-     * refused (ctx.fetch cannot return a prefix), so this bounds memory per call
-     */
-    downloadLimitBytes: z
-      .int()
-      .positive()
-      .default(16 * MiB),
-    /** ceiling on `timeoutMs` */
-    maxTimeoutMs: z.int().positive().default(30_000),
-    userAgent: z.string().min(1).default("mcp-runtime-http-fetch/0.1 (+https://modelcontextprotocol.io)"),
-  })
-  .refine((c) => c.downloadLimitBytes >= c.maxBytes, {
-    message: '"downloadLimitBytes" must be at least "maxBytes"',
-  });
+export const httpFetchConfigSchema = z.strictObject({
+  /** ceiling on what a caller may ask for with `maxBytes` */
+  maxBytes: z
+    .int()
+    .positive()
+    .default(5 * MiB),
+  /**
+   * Deprecated, ignored: `ctx.fetch` now stops reading at the caller's `maxBytes` (it used to
+   * buffer up to this and refuse longer bodies). Still accepted so existing configs load.
+   */
+  downloadLimitBytes: z.int().positive().optional(),
+  /** ceiling on `timeoutMs` */
+  maxTimeoutMs: z.int().positive().default(30_000),
+  userAgent: z.string().min(1).default("mcp-runtime-http-fetch/0.1 (+https://modelcontextprotocol.io)"),
+});
 
 export type HttpFetchSettings = z.output<typeof httpFetchConfigSchema>;
 

@@ -26,7 +26,7 @@ const GRANT_HINT = "an operator can allow a host by name in this plugin's sandbo
  */
 export function toHttpFetchError(
   cause: unknown,
-  at: { url: string; timeout: AbortSignal; timeoutMs: number; cancel: AbortSignal; downloadLimit: number },
+  at: { url: string; timeout: AbortSignal; timeoutMs: number; cancel: AbortSignal },
 ): unknown {
   if (at.cancel.aborted) return cause;
   if (at.timeout.aborted)
@@ -41,11 +41,10 @@ export function toHttpFetchError(
       case "ERR_FETCH_REDIRECTS":
         return new HttpFetchError("ERR_NETWORK", `too many redirects fetching ${at.url}: ${cause.message}`);
       case "ERR_FETCH_TOO_LARGE":
-        // ctx.fetch buffers the whole body and cannot hand back a prefix, so past the download
-        // limit there is nothing to truncate.
+        // Not expected: fetch_url asks ctx.fetch to truncate. Kept so the mapping stays total.
         return new HttpFetchError(
           "ERR_TOO_LARGE",
-          `the response from ${at.url} is larger than ${at.downloadLimit} bytes (this plugin's downloadLimitBytes)`,
+          `the response from ${at.url} is too large: ${cause.message}`,
         );
     }
   }

@@ -140,13 +140,28 @@ describe("fetch_url limits", () => {
     expect(result.structuredContent).toMatchObject({ bytes: 2, truncated: true });
   });
 
-  it("refuses a body past the download limit, which ctx.fetch cannot truncate", async () => {
+  it("truncates a body past the deprecated downloadLimitBytes instead of refusing it", async () => {
     const small = await createInstance(["127.0.0.1"], { maxBytes: 1024, downloadLimitBytes: 65_536 });
     const result = await fetchUrl(small, { url: `${server.origin}/large.txt` });
-    expect(result.isError).toBe(true);
-    expect(textOf(result)).toBe(
-      `the response from ${server.origin}/large.txt is larger than 65536 bytes (this plugin's downloadLimitBytes)`,
-    );
+    expect(result.isError).toBeUndefined();
+    expect(textOf(result)).toBe(`${LARGE_BODY.slice(0, 1024)}\n\n[truncated after 1024 bytes]`);
+    expect(result.structuredContent).toMatchObject({ bytes: 1024, truncated: true });
+  });
+
+  it("stops reading at maxBytes: a body that never ends is cut, not waited for", async () => {
+    const result = await fetchUrl(instance, {
+      url: `${server.origin}/slow-body`,
+      maxBytes: 5,
+      timeoutMs: 5_000,
+    });
+    expect(result.isError).toBeUndefined();
+    expect(textOf(result)).toBe("first\n\n[truncated after 5 bytes]");
+  });
+
+  it("reports a body of exactly maxBytes as whole, not truncated", async () => {
+    const result = await fetchUrl(instance, { url: `${server.origin}/large.txt`, maxBytes: LARGE_SIZE });
+    expect(textOf(result)).toBe(LARGE_BODY);
+    expect(result.structuredContent).toMatchObject({ bytes: LARGE_SIZE, truncated: false });
   });
 
   it("times out a server that never answers", async () => {
@@ -169,9 +184,7 @@ describe("fetch_url limits", () => {
     expect(textOf(result)).toBe(`timed out after 150 ms fetching ${server.origin}/slow-headers`);
   });
 
-  it("rejects a config whose download limit is below maxBytes at load time", async () => {
-    await expect(createInstance([], { maxBytes: 2048, downloadLimitBytes: 1024 })).rejects.toThrow(
-      /downloadLimitBytes/,
-    );
+  it("still loads a config that sets the deprecated downloadLimitBytes below maxBytes", async () => {
+    await expect(createInstance([], { maxBytes: 2048, downloadLimitBytes: 1024 })).resolves.toBeDefined();
   });
 });

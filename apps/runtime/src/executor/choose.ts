@@ -21,7 +21,13 @@ class SandboxedExecutor implements ReportingExecutor {
     this.sandbox = new SandboxExecutor({ onEvent: (event) => logger.warn(event) });
   }
   load(plugin: ResolvedPlugin): Promise<PluginHost> {
-    return this.sandbox.load(plugin);
+    const breaker = plugin.entry.sandbox.breaker;
+    return this.sandbox.load(
+      plugin,
+      breaker && {
+        breaker: { threshold: breaker.maxCrashes, windowMs: breaker.windowMs, cooldownMs: breaker.openMs },
+      },
+    );
   }
   health(): PoolHealth[] {
     return this.sandbox.health();

@@ -77,20 +77,17 @@ export const fetchUrlTool: ToolDefinition<typeof input> = {
     const timeoutMs = Math.min(args.timeoutMs ?? DEFAULT_TIMEOUT_MS, settings.maxTimeoutMs);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
-    const failure = {
-      url: url.href,
-      timeout,
-      timeoutMs,
-      cancel: ctx.signal,
-      downloadLimit: settings.downloadLimitBytes,
-    };
+    const failure = { url: url.href, timeout, timeoutMs, cancel: ctx.signal };
 
     let response: Response;
     let body: Awaited<ReturnType<typeof readCapped>>;
     try {
+      // One byte past maxBytes: ctx.fetch stops reading there (memory per call is bounded by
+      // maxBytes), and readCapped can still tell a cut body from one of exactly maxBytes.
       response = await ctx.fetch(url, {
         signal,
-        maxBytes: settings.downloadLimitBytes,
+        maxBytes: maxBytes + 1,
+        truncate: true,
         headers: { accept: ACCEPT, "user-agent": settings.userAgent },
       });
       body = await readCapped(response, maxBytes);
