@@ -11,6 +11,7 @@ const TOOLS = [
   "multi_input",
   "protocol_error_job",
   "slow_compute",
+  "slow_send",
   "test_audio_content",
   "test_custom_headers",
   "test_elicitation",
