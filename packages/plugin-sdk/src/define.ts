@@ -72,6 +72,13 @@ export type ToolReturn =
   | CallToolResult
   | { structuredContent: JsonObject; content?: ContentBlock[] };
 
+export interface ToolBatchOptions {
+  /** most calls in one job (integer >= 1) */
+  maxSize: number;
+  /** longest a call waits for others before its job is enqueued (ms, >= 0) */
+  maxWaitMs: number;
+}
+
 export interface ToolDefinition<
   S extends SchemaLike | undefined = SchemaLike | undefined,
   Config = Record<string, unknown>,
@@ -85,6 +92,11 @@ export interface ToolDefinition<
   _meta?: JsonObject;
   /** Runs long: eligible to become an MCP task (queue issue). */
   longRunning?: boolean;
+  /**
+   * Batchable: queued calls are grouped into one job of at most `maxSize` calls, flushed when full
+   * or `maxWaitMs` after its first call; each call still runs this handler and keeps its own result.
+   */
+  batch?: ToolBatchOptions;
   handler(
     input: S extends SchemaLike ? InferInput<S> : JsonObject,
     ctx: CallContext<Config>,
@@ -202,8 +214,16 @@ export function definePlugin<
       throw new TypeError(`tool name "${toolName}" is not a valid MCP tool name`);
     if (typeof tool.handler !== "function")
       throw new TypeError(`tool "${toolName}" needs a handler function`);
+    if (tool.batch !== undefined) checkBatch(toolName, tool.batch);
   }
   return Object.freeze({ ...(definition as unknown as PluginDefinition), [PLUGIN]: true as const });
+}
+
+function checkBatch(toolName: string, batch: ToolBatchOptions): void {
+  if (!Number.isInteger(batch?.maxSize) || batch.maxSize < 1)
+    throw new TypeError(`tool "${toolName}": "batch.maxSize" must be an integer >= 1`);
+  if (!Number.isFinite(batch.maxWaitMs) || batch.maxWaitMs < 0)
+    throw new TypeError(`tool "${toolName}": "batch.maxWaitMs" must be a finite number >= 0`);
 }
 
 export function isPlugin(value: unknown): value is Plugin {

@@ -1,5 +1,6 @@
 /** @module Subpath entry `@mcp-runtime/plugin-sdk/host`: for runtimes and sandboxes that run plugins, not for plugin authors. */
 export {
+  type BatchableTool,
   type HostCallContext,
   PluginInstance,
   PluginInstanceError,

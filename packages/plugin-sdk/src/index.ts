@@ -32,6 +32,7 @@ export {
   type ResourceDefinition,
   type ResourceReturn,
   type ResourceTemplateDefinition,
+  type ToolBatchOptions,
   type ToolDefinition,
   type ToolReturn,
 } from "./define.js";

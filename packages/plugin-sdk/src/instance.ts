@@ -71,6 +71,14 @@ export interface PluginManifest {
   prompts: (PromptDescriptor & { completable: string[] })[];
   /** names of tools declared long-running */
   longRunningTools: string[];
+  /** tools declared batchable, with their window */
+  batchableTools: BatchableTool[];
+}
+
+export interface BatchableTool {
+  name: string;
+  maxSize: number;
+  maxWaitMs: number;
 }
 
 export interface PluginInstanceOptions {
@@ -188,6 +196,7 @@ export class PluginInstance {
 
     const tools: ToolDescriptor[] = [];
     const longRunningTools: string[] = [];
+    const batchableTools: BatchableTool[] = [];
     for (const [name, definition] of Object.entries(plugin.tools ?? {}) as [string, ToolDefinition][]) {
       const input = compileSchema(definition.input, EMPTY_OBJECT_SCHEMA);
       this.tools.set(name, { definition, input });
@@ -200,6 +209,10 @@ export class PluginInstance {
       if (definition.icons !== undefined) descriptor.icons = definition.icons;
       if (definition._meta !== undefined) descriptor._meta = definition._meta;
       if (definition.longRunning) longRunningTools.push(name);
+      if (definition.batch) {
+        const { maxSize, maxWaitMs } = definition.batch;
+        batchableTools.push({ name, maxSize, maxWaitMs });
+      }
       tools.push(withMeta(descriptor));
     }
     const resources = Object.entries(plugin.resources ?? {}).map(([key, r]) => {
@@ -248,6 +261,7 @@ export class PluginInstance {
       resourceTemplates,
       prompts,
       longRunningTools,
+      batchableTools,
     };
   }
 

@@ -5,8 +5,17 @@
  */
 import type { RuntimeConfig } from "@mcp-runtime/config";
 import type { PluginManifest } from "@mcp-runtime/plugin-sdk/host";
-import { type Catalog, runToolTask, type TaskBackend } from "@mcp-runtime/protocol";
-import { BullMqJobQueue, type JobWorker, MemoryJobQueue, type QueueMetrics } from "@mcp-runtime/queue";
+import type { Catalog, TaskBackend } from "@mcp-runtime/protocol";
+import {
+  BullMqJobQueue,
+  type JobShareStore,
+  type JobWorker,
+  MemoryJobQueue,
+  MemoryJobShareStore,
+  type QueueMetrics,
+  RedisJobShareStore,
+} from "@mcp-runtime/queue";
+import { runToolJob } from "./batch-execution.js";
 import { QueueTaskBackend, type ToolJobQueue } from "./task-backend.js";
 import { type ToolJobPolicy, toolPolicies } from "./tool-policies.js";
 
@@ -36,6 +45,7 @@ export function createTaskRuntime(config: RuntimeConfig, env: NodeJS.ProcessEnv 
   const { queue: settings } = config;
   const resultTtlMs = settings.resultTtlSeconds * 1000;
   let queue: ToolJobQueue;
+  let shares: JobShareStore;
   if (settings.backend === "bullmq") {
     const url = config.redis.url ?? env.REDIS_URL;
     // The config schema already requires redis.url for bullmq; this guards direct callers.
@@ -47,11 +57,13 @@ export function createTaskRuntime(config: RuntimeConfig, env: NodeJS.ProcessEnv 
       resultTtlMs,
       ...(lockDurationMs ? { lockDurationMs } : {}),
     });
+    shares = new RedisJobShareStore({ url });
   } else {
     queue = new MemoryJobQueue({ name: TOOL_QUEUE_NAME, resultTtlMs });
+    shares = new MemoryJobShareStore();
   }
   const policies = new Map<string, ToolJobPolicy>();
-  const backend = new QueueTaskBackend(queue, policies, settings.resultTtlSeconds);
+  const backend = new QueueTaskBackend(queue, policies, settings.resultTtlSeconds, shares);
   let worker: JobWorker | undefined;
   return {
     backend,
@@ -60,14 +72,16 @@ export function createTaskRuntime(config: RuntimeConfig, env: NodeJS.ProcessEnv 
       for (const [name, policy] of toolPolicies(manifest, settings.longCallMs)) policies.set(name, policy);
     },
     startWorker(catalog) {
-      worker ??= queue.work((job) => runToolTask(catalog, job.payload, job), {
+      worker ??= queue.work((job) => runToolJob(catalog, job), {
         concurrency: settings.concurrency,
       });
     },
     metrics: () => queue.metrics(),
     async close() {
+      await backend.drain().catch(() => {});
       await worker?.close();
       await queue.close();
+      await shares.close();
     },
   };
 }

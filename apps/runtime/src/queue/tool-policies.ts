@@ -1,7 +1,8 @@
 /**
- * @module Which tools run as jobs, and how: from the plugin manifest (`longRunning`), the tool's
- * annotations (`idempotentHint` allows retries) and an optional `_meta["dev.mcp-runtime/task"]`
- * object `{ support: "optional" | "required", inlineMs, retries }` on the tool.
+ * @module Which tools run as jobs, and how: from the plugin manifest (`longRunning`, `batch`), the
+ * tool's annotations (`idempotentHint` allows retries and coalescing identical calls) and an
+ * optional `_meta["dev.mcp-runtime/task"]` object `{ support: "optional" | "required", inlineMs,
+ * retries }` on the tool.
  */
 import type { PluginManifest } from "@mcp-runtime/plugin-sdk/host";
 import type { TaskPolicy } from "@mcp-runtime/protocol";
@@ -12,6 +13,10 @@ export const TASK_META_KEY = "dev.mcp-runtime/task";
 export interface ToolJobPolicy {
   task: TaskPolicy;
   retry: RetryPolicy;
+  /** calls are grouped into batch jobs of this window */
+  batch?: { maxSize: number; maxWaitMs: number };
+  /** identical concurrent calls share one execution (idempotent, unbatched tools) */
+  coalesce: boolean;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -22,9 +27,12 @@ function isObject(value: unknown): value is Record<string, unknown> {
 export function toolPolicies(manifest: PluginManifest, longCallMs: number): Map<string, ToolJobPolicy> {
   const policies = new Map<string, ToolJobPolicy>();
   const longRunning = new Set(manifest.longRunningTools);
+  // Older manifests (hosts built before batching) have no list.
+  const batchable = new Map((manifest.batchableTools ?? []).map((b) => [b.name, b]));
   for (const tool of manifest.tools) {
     const meta = tool._meta?.[TASK_META_KEY];
-    if (!longRunning.has(tool.name) && !isObject(meta)) continue;
+    const batch = batchable.get(tool.name);
+    if (!longRunning.has(tool.name) && !isObject(meta) && !batch) continue;
     const declared = isObject(meta) ? meta : {};
     const support = declared.support === "required" ? "required" : "optional";
     const inlineMs =
@@ -41,6 +49,8 @@ export function toolPolicies(manifest: PluginManifest, longCallMs: number): Map<
       retry: idempotent
         ? { attempts: 1 + retries, backoffMs: 200, retryOnWorkerLoss: true }
         : { attempts: 1, backoffMs: 0, retryOnWorkerLoss: false },
+      ...(batch ? { batch: { maxSize: batch.maxSize, maxWaitMs: batch.maxWaitMs } } : {}),
+      coalesce: idempotent && !batch,
     });
   }
   return policies;
