@@ -6,6 +6,7 @@
  *   --runs N --duration S   passed to the harness (default 2 runs, 10 s)
  *   --soak [--calls N] --idle-sessions [--sessions N] --startup   the extra probes (--all: every probe)
  *   --no-throughput    skip the harness (probes only)
+ *   --with-in-process  also measure the modern target with plugins on the main thread (the worker hop's price)
  * Results: tools/bench/results/<time>.json and a markdown table on stdout.
  */
 import { spawnSync } from "node:child_process";
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     startup: { type: "boolean", default: false },
     all: { type: "boolean", default: false },
     "no-throughput": { type: "boolean", default: false },
+    "with-in-process": { type: "boolean", default: false },
   },
 });
 
@@ -73,6 +75,16 @@ function throughput() {
     "--stdio",
     "--cmd",
     `${cli} serve --transport stdio --config ${echoConfig}`,
+    // The same modern target with plugins on the main thread: prices the sandbox's worker hop.
+    ...(values["with-in-process"]
+      ? [
+          "--target",
+          "mcp-runtime-modern-inprocess",
+          "--cmd",
+          `MCP_RUNTIME_EXECUTOR=in-process ${cli} serve --transport http --port $PORT --config ${echoConfig}`,
+          "--modern",
+        ]
+      : []),
   ];
   log(`harness: ${harness}/run.sh ${args.join(" ")}`);
   const run = spawnSync(join(harness, "run.sh"), args, { stdio: ["ignore", "inherit", "inherit"] });
@@ -103,6 +115,10 @@ function ratios(result) {
       legacyVsRaw: legacy && rawHttp ? legacy.rps / rawHttp.rps : undefined,
       stdioVsRaw: stdio && rawStdio ? stdio.rps / rawStdio.rps : undefined,
       p99VsRaw: modern && rawHttp ? modern.p99_ms / rawHttp.p99_ms : undefined,
+      sandboxVsInProcess:
+        modern && row("mcp-runtime-modern-inprocess")
+          ? modern.rps / row("mcp-runtime-modern-inprocess").rps
+          : undefined,
     };
   });
   const med = (key) => {
@@ -132,6 +148,7 @@ if (!values["no-throughput"]) {
     `| HTTP legacy session req/s ÷ raw-http | ${fmt(median.legacyVsRaw)} | ≥ 0.35 | ${target(median.legacyVsRaw, 0.35)} |`,
     `| stdio pipelined calls/s ÷ raw-stdio | ${fmt(median.stdioVsRaw)} | ≥ 0.60 | ${target(median.stdioVsRaw, 0.6)} |`,
     `| p99 (modern) ÷ raw-http p99 | ${fmt(median.p99VsRaw)} | ≤ 2 | ${target(median.p99VsRaw, 2, false)} |`,
+    `| modern sandboxed ÷ same build in-process (worker hop) | ${fmt(median.sandboxVsInProcess)} | – | |`,
     "",
   );
 }

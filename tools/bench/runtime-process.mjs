@@ -1,6 +1,6 @@
 /** @module Starts the built runtime as the benchmarks and probes use it, and samples its memory from /proc. */
 import { spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 export function rssMb(pid) {
@@ -36,7 +36,13 @@ export function startRuntime(repoRoot, workDir, config, env = {}) {
       if (found) {
         child.stderr.removeAllListeners("data");
         child.stderr.resume();
-        resolve({ child, url: found[1], pid: child.pid, started, stop: () => stop(child) });
+        resolve({
+          child,
+          url: found[1],
+          pid: child.pid,
+          started,
+          stop: () => stop(child).finally(() => rmSync(configPath, { force: true })),
+        });
       }
     });
     child.once("exit", (code) => reject(new Error(`runtime exited (${code}) before ready:\n${stderr}`)));

@@ -47,6 +47,12 @@ export {
   toFailure,
 } from "./jsonrpc.js";
 export {
+  declaresLegacyTasks,
+  LEGACY_TASKS_CAPABILITY,
+  LEGACY_TASKS_VERSION,
+  legacyTask,
+} from "./legacy-task-methods.js";
+export {
   type ContextHost,
   type InputMethod,
   type InputRequest,

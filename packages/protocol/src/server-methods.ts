@@ -1,6 +1,8 @@
 /** @module The server's method table: one entry per MCP method, built once at module load. */
+import { claimsModernEra } from "./envelope.js";
 import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
 import type { JsonRpcRequest } from "./jsonrpc.js";
+import { legacyTaskHandlers, withTaskSupport } from "./legacy-task-methods.js";
 import { InputRequiredSignal, type RequestChannel, type RequestContext } from "./request-context.js";
 import type { ServerSession } from "./server.js";
 import { routeToolCall, taskHandlers } from "./task-methods.js";
@@ -108,7 +110,9 @@ const table: Record<string, MethodHandler> = {
     cacheable: true,
     handle(session, params) {
       requireCapability(session.server.catalog.hasTools, "tools/list");
-      const page = session.server.catalog.listTools(optionalCursor(params));
+      const listed = session.server.catalog.listTools(optionalCursor(params));
+      const modern = claimsModernEra(params._meta as JsonObject | undefined);
+      const page = { ...listed, items: withTaskSupport(session, listed.items, modern) };
       const filter = session.toolFilter;
       // A filtered page may be shorter than the page size; cursors stay those of the whole catalogue.
       return withCursor(
@@ -136,7 +140,7 @@ const table: Record<string, MethodHandler> = {
         return toolError(`Invalid arguments for tool ${name}: arguments must be an object`);
       const checked = tool.validateInput(args);
       if (!checked.ok) return toolError(`Invalid arguments for tool ${name}: ${checked.message}`);
-      const routed = await routeToolCall(session, name, checked.value, context);
+      const routed = await routeToolCall(session, name, checked.value, context, params.task);
       if (routed) return routed;
       try {
         return (await tool.call(checked.value, context)) as unknown as JsonObject;
@@ -317,6 +321,8 @@ const table: Record<string, MethodHandler> = {
   },
 
   ...taskHandlers,
+  "tasks/result": legacyTaskHandlers["tasks/result"],
+  "tasks/list": legacyTaskHandlers["tasks/list"],
 };
 
 export const handlers: ReadonlyMap<string, MethodHandler> = new Map(Object.entries(table));

@@ -18,6 +18,7 @@ import {
   success,
   toFailure,
 } from "./jsonrpc.js";
+import { LEGACY_TASKS_CAPABILITY, LEGACY_TASKS_VERSION } from "./legacy-task-methods.js";
 import {
   type ContextHost,
   InputRequiredSignal,
@@ -464,9 +465,14 @@ export class ServerSession implements ContextHost {
     // Requests are served from here on; `notifications/initialized` is accepted but not waited for,
     // as the SDKs do, so clients that pipeline their first request are not refused.
     this.initialized = true;
+    // 2025-11-25 had tasks in the core protocol: offer them there, over the same backend.
+    const offered =
+      this.server.tasks && version === LEGACY_TASKS_VERSION
+        ? { ...this.server.capabilities, tasks: LEGACY_TASKS_CAPABILITY }
+        : this.server.capabilities;
     const result: JsonObject = {
       protocolVersion: version,
-      capabilities: this.server.capabilities,
+      capabilities: offered,
       serverInfo: this.server.info,
     };
     if (this.server.instructions !== undefined) result.instructions = this.server.instructions;

@@ -4,6 +4,7 @@
  * extension). Kept apart from server-methods.ts so the core table only gains three entries.
  */
 import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
+import { createLegacyToolTask, legacyTaskHandlers, usesLegacyTasks } from "./legacy-task-methods.js";
 import { InputRequiredSignal, type RequestContext } from "./request-context.js";
 import type { ServerSession } from "./server.js";
 import type { MethodHandler } from "./server-methods.js";
@@ -43,6 +44,8 @@ export const taskHandlers: Record<string, MethodHandler> = {
     withContext: true,
     cacheable: false,
     async handle(session, params, ctx) {
+      // 2025-11-25 clients get that revision's Task shape (ttl, pollInterval, no result).
+      if (usesLegacyTasks(ctx)) return legacyTaskHandlers["tasks/get"].handle(session, params, ctx);
       const backend = backendFor(session, "tasks/get", ctx);
       const taskId = taskIdOf(params);
       const view = await backend.get(taskId, ownerOf(ctx as RequestContext));
@@ -74,6 +77,7 @@ export const taskHandlers: Record<string, MethodHandler> = {
     withContext: true,
     cacheable: false,
     async handle(session, params, ctx) {
+      if (usesLegacyTasks(ctx)) return legacyTaskHandlers["tasks/cancel"].handle(session, params, ctx);
       const backend = backendFor(session, "tasks/cancel", ctx);
       const taskId = taskIdOf(params);
       if (!(await backend.cancel(taskId, ownerOf(ctx as RequestContext)))) throw taskNotFound(taskId);
@@ -98,8 +102,12 @@ export async function routeToolCall(
   name: string,
   args: JsonObject,
   ctx: RequestContext,
+  taskParams?: unknown,
 ): Promise<JsonObject | undefined> {
   const backend = session.server.tasks;
+  // 2025-11-25 task augmentation: `params.task` from a client that declared capabilities.tasks.
+  if (backend && taskParams !== undefined && usesLegacyTasks(ctx))
+    return createLegacyToolTask(session, name, args, ctx);
   const policy = backend?.policy(name);
   if (!backend || !policy) return undefined;
   const declared = declaresTasks(ctx.identity.clientCapabilities);

@@ -57,6 +57,14 @@ export interface TaskBackend {
   get(taskId: string, owner: string): Promise<TaskView | undefined>;
   update(taskId: string, owner: string, inputResponses: Record<string, JsonObject>): Promise<boolean>;
   cancel(taskId: string, owner: string): Promise<boolean>;
+  /**
+   * The caller's tasks, a page at a time (2025-11-25 `tasks/list`); `undefined` for a cursor this
+   * backend did not issue. Optional: without it tasks/list answers an empty list.
+   */
+  list?(
+    owner: string,
+    cursor: string | undefined,
+  ): Promise<{ tasks: TaskView[]; nextCursor?: string } | undefined>;
   /** Calls `listener` with the full view each time one of these tasks changes. */
   watch(taskIds: readonly string[], owner: string, listener: (task: TaskView) => void): () => void;
 }

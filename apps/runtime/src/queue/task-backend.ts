@@ -10,6 +10,7 @@ import { isTerminalStatus } from "@mcp-runtime/protocol";
 import type { JobShareStore } from "@mcp-runtime/queue";
 import { ToolBatcher } from "./batcher.js";
 import { CallCoalescer } from "./coalescer.js";
+import { OwnerTaskIndex } from "./task-index.js";
 import { partOf, taskView } from "./task-views.js";
 import {
   isBatch,
@@ -34,6 +35,7 @@ export class QueueTaskBackend implements TaskBackend {
   private readonly ttlMs: number;
   private readonly batcher: ToolBatcher;
   private readonly coalescer: CallCoalescer;
+  private readonly index = new OwnerTaskIndex();
 
   constructor(
     private readonly queue: ToolJobQueue,
@@ -66,6 +68,7 @@ export class QueueTaskBackend implements TaskBackend {
         ...(retry ? { retry } : {}),
       });
     }
+    this.index.add(call.owner, taskId);
     return this.viewOf(taskId, job, call.owner) as TaskView; // the job was just made for this caller
   }
 
@@ -97,6 +100,19 @@ export class QueueTaskBackend implements TaskBackend {
     const ref = parseTaskId(taskId);
     const job = await this.queue.get(ref.jobId);
     return job ? this.decorate(ref, job, this.viewOf(taskId, job, owner)) : undefined;
+  }
+
+  async list(
+    owner: string,
+    cursor: string | undefined,
+  ): Promise<{ tasks: TaskView[]; nextCursor?: string } | undefined> {
+    const page = this.index.page(owner, cursor);
+    if (!page) return undefined;
+    const views = await Promise.all(page.ids.map((taskId) => this.get(taskId, owner)));
+    const tasks = views.filter((view): view is TaskView => view !== undefined);
+    // Expired tasks leave the index when a listing starts over, so open cursors keep their offsets.
+    if (cursor === undefined) this.index.forget(owner, new Set(page.ids.filter((_, i) => !views[i])));
+    return page.nextCursor === undefined ? { tasks } : { tasks, nextCursor: page.nextCursor };
   }
 
   async update(taskId: string, owner: string, inputResponses: Record<string, JsonObject>): Promise<boolean> {
