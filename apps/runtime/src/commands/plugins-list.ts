@@ -3,33 +3,16 @@
  * version, the permissions its package.json asks for, what the operator's config grants, and
  * what is missing (a plugin with missing grants is refused at start-up).
  */
-import { parseArgs } from "node:util";
-import { formatIssues, loadConfig } from "@mcp-runtime/config";
 import { comparePermissions } from "@mcp-runtime/sandbox";
-import { chooseConfigFile } from "../config-file.js";
+import { loadCommandConfig } from "../config-file.js";
 import { resolvePlugin } from "../plugins/resolve.js";
 
 const list = (items: readonly string[]) => (items.length === 0 ? "-" : items.join(", "));
 
 export async function pluginsList(args: string[]): Promise<number> {
-  let values: { config?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { config: { type: "string" } },
-    }));
-  } catch (cause) {
-    process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-    return 2;
-  }
-  const file = chooseConfigFile(values.config, process.env, process.cwd());
-  const loaded = await loadConfig({ ...(file ? { file } : {}), env: process.env });
-  if (!loaded.ok) {
-    for (const line of formatIssues(loaded.issues)) process.stderr.write(`${line}\n`);
-    return 1;
-  }
+  const chosen = await loadCommandConfig(args);
+  if (!chosen.ok) return chosen.exitCode;
+  const { loaded } = chosen;
   let refused = 0;
   for (const [index, entry] of loaded.config.plugins.entries()) {
     let resolved: Awaited<ReturnType<typeof resolvePlugin>>;

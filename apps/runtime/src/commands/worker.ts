@@ -3,31 +3,14 @@
  * plugins as `serve`, consumes the BullMQ queue and runs each tool job through the same executor;
  * progress and results go back through Redis, so any serving node answers `tasks/get`.
  */
-import { parseArgs } from "node:util";
-import { formatIssues, loadConfig } from "@mcp-runtime/config";
-import { chooseConfigFile } from "../config-file.js";
+import { loadCommandConfig } from "../config-file.js";
 import { createLogger, type LogLevel } from "../logger.js";
 import { createRuntime } from "../runtime.js";
 
 export async function worker(args: string[]): Promise<number> {
-  let values: { config?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: { config: { type: "string" } },
-    }));
-  } catch (cause) {
-    process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-    return 2;
-  }
-  const file = chooseConfigFile(values.config, process.env, process.cwd());
-  const loaded = await loadConfig({ ...(file ? { file } : {}), env: process.env });
-  if (!loaded.ok) {
-    for (const line of formatIssues(loaded.issues)) process.stderr.write(`${line}\n`);
-    return 1;
-  }
+  const chosen = await loadCommandConfig(args);
+  if (!chosen.ok) return chosen.exitCode;
+  const { loaded } = chosen;
   const { config } = loaded;
   const logger = createLogger({
     level: config.telemetry.logLevel as LogLevel,

@@ -4,42 +4,11 @@
  * interface, so nothing above this line changes when plugins move out of the main thread.
  */
 
-import type { HostCallContext, PluginManifest } from "@mcp-runtime/plugin-sdk/host";
-import type { CallToolResult, GetPromptResult, JsonObject, ReadResourceResult } from "@mcp-runtime/protocol";
+import type { PluginHost } from "@mcp-runtime/sandbox";
 import type { ResolvedPlugin } from "../plugins/resolve.js";
 
-export type InputCheck = { ok: true; value: JsonObject } | { ok: false; message: string };
-
-export type CompletionRef = { kind: "prompt"; name: string } | { kind: "template"; key: string };
-
-export interface Completion {
-  values: string[];
-  total?: number;
-  hasMore?: boolean;
-}
-
-/** One loaded plugin, wherever it runs. */
-export interface PluginHost {
-  readonly id: string;
-  readonly manifest: PluginManifest;
-  validateToolInput(tool: string, args: JsonObject): InputCheck;
-  callTool(tool: string, input: JsonObject, call: HostCallContext): Promise<CallToolResult>;
-  readResource(uri: string, call: HostCallContext): Promise<ReadResourceResult | undefined>;
-  readTemplate(
-    key: string,
-    uri: string,
-    variables: Record<string, string | string[]>,
-    call: HostCallContext,
-  ): Promise<ReadResourceResult | undefined>;
-  getPrompt(name: string, args: Record<string, string>, call: HostCallContext): Promise<GetPromptResult>;
-  complete(
-    ref: CompletionRef,
-    argument: string,
-    value: string,
-    context: Record<string, string>,
-  ): Promise<Completion>;
-  close(): Promise<void>;
-}
+// One contract for every executor: the sandbox package owns it (it cannot depend on the app).
+export type { Completion, CompletionRef, InputCheck, PluginHost } from "@mcp-runtime/sandbox";
 
 export interface Executor {
   readonly kind: string;
