@@ -64,15 +64,28 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   };
   const plugins: LoadedPlugin[] = [];
   try {
+    const resolvedAll: ResolvedPlugin[] = [];
     for (const entry of config.plugins) {
       const resolved = await resolvePlugin(entry, baseDir);
-      if (plugins.some((p) => p.resolved.id === resolved.id)) {
+      if (resolvedAll.some((p) => p.id === resolved.id)) {
         throw new Error(`two plugins have the id "${resolved.id}"; give one an explicit id`);
       }
-      const host = await executor.load(resolved);
+      resolvedAll.push(resolved);
+    }
+    // Hosts start in parallel (each sandboxed plugin boots its own worker threads, most of the
+    // start-up time); registration then follows the config's order, so name clashes are reported
+    // the same way every time.
+    const loads = resolvedAll.map((resolved) => executor.load(resolved));
+    const settled = await Promise.allSettled(loads);
+    for (const [index, outcome] of settled.entries()) {
+      const resolved = resolvedAll[index] as ResolvedPlugin;
+      if (outcome.status === "fulfilled") plugins.push({ resolved, host: outcome.value });
+    }
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+    if (failed) throw failed.reason;
+    for (const { resolved, host } of plugins) {
       registerPlugin(catalog, host, notifier);
       tasks.addPlugin(host.manifest);
-      plugins.push({ resolved, host });
       logger.info({
         msg: "plugin loaded",
         plugin: resolved.id,
