@@ -47,7 +47,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, baseDir, logger } = options;
   const executor = options.executor ?? chooseExecutor(process.env, logger);
   const catalog = new Catalog();
-  const tasks = createTaskRuntime(config);
+  const tasks = await createTaskRuntime(config);
   const server = new McpServer({
     tasks: tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },

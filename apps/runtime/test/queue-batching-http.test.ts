@@ -5,7 +5,7 @@
  * extension share one execution.
  */
 import { fileURLToPath } from "node:url";
-import { BullMqJobQueue } from "@mcp-runtime/queue";
+import { BullMqJobQueue } from "@mcp-runtime/queue/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_QUEUE_NAME } from "../src/queue/task-runtime.js";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";

@@ -31,7 +31,7 @@ describe.each(backends)("runtime.tasks.metrics() on %s", (name, settings) => {
     const file = join(dir, `${name}.json`);
     await writeFile(file, JSON.stringify(settings()));
     const { config } = await loadConfigOrThrow({ file, env: {} });
-    const tasks = createTaskRuntime(config, {});
+    const tasks = await createTaskRuntime(config, {});
     const call = (tool: string) => ({
       tool,
       arguments: {},

@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BullMqJobQueue } from "@mcp-runtime/queue";
+import { BullMqJobQueue } from "@mcp-runtime/queue/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
 import { assertBuilt, CLI_PATH } from "./support/paths.js";

@@ -1,11 +1,8 @@
-/** @module Public entry of @mcp-runtime/queue: long and batched tool calls as jobs, in memory or on BullMQ. */
-export { BullMqJobQueue, type BullMqQueueOptions } from "./bullmq-queue.js";
-export {
-  type JobShareStore,
-  MemoryJobShareStore,
-  type RedisJobShareOptions,
-  RedisJobShareStore,
-} from "./job-shares.js";
+/**
+ * @module Public entry of @mcp-runtime/queue: long and batched tool calls as jobs. The in-memory
+ * backend is here; BullMQ and the Redis share store are at `@mcp-runtime/queue/redis`.
+ */
+export { type JobShareStore, MemoryJobShareStore } from "./job-shares.js";
 export { MemoryJobQueue, type MemoryQueueOptions } from "./memory-queue.js";
 export {
   DEFAULT_RETRY,

@@ -1,7 +1,8 @@
 /** The coalescing claim and the member sets behind shared jobs, on both stores (real Redis). */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type JobShareStore, MemoryJobShareStore, RedisJobShareStore } from "../src/index.js";
+import { type JobShareStore, MemoryJobShareStore } from "../src/index.js";
+import { RedisJobShareStore } from "../src/redis.js";
 import { startRedis, type TestRedis } from "./support/redis.js";
 
 let redis: TestRedis;

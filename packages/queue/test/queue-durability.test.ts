@@ -5,7 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BullMqJobQueue, type JobQueue, MemoryJobQueue } from "../src/index.js";
+import { type JobQueue, MemoryJobQueue } from "../src/index.js";
+import { BullMqJobQueue } from "../src/redis.js";
 import { startRedis, type TestRedis } from "./support/redis.js";
 
 type Payload = { n: number };

@@ -7,13 +7,11 @@ import type { RuntimeConfig } from "@mcp-runtime/config";
 import type { PluginManifest } from "@mcp-runtime/plugin-sdk/host";
 import type { Catalog, TaskBackend } from "@mcp-runtime/protocol";
 import {
-  BullMqJobQueue,
   type JobShareStore,
   type JobWorker,
   MemoryJobQueue,
   MemoryJobShareStore,
   type QueueMetrics,
-  RedisJobShareStore,
 } from "@mcp-runtime/queue";
 import { runToolJob } from "./batch-execution.js";
 import { QueueTaskBackend, type ToolJobQueue } from "./task-backend.js";
@@ -41,7 +39,11 @@ function positiveEnv(env: NodeJS.ProcessEnv, key: string): number | undefined {
   return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
-export function createTaskRuntime(config: RuntimeConfig, env: NodeJS.ProcessEnv = process.env): TaskRuntime {
+/** Builds the queue; the BullMQ backend (and bullmq/ioredis) is only loaded when configured. */
+export async function createTaskRuntime(
+  config: RuntimeConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TaskRuntime> {
   const { queue: settings } = config;
   const resultTtlMs = settings.resultTtlSeconds * 1000;
   let queue: ToolJobQueue;
@@ -50,6 +52,7 @@ export function createTaskRuntime(config: RuntimeConfig, env: NodeJS.ProcessEnv 
     const url = config.redis.url ?? env.REDIS_URL;
     // The config schema already requires redis.url for bullmq; this guards direct callers.
     if (!url) throw new Error('queue.backend "bullmq" needs redis.url (or REDIS_URL)');
+    const { BullMqJobQueue, RedisJobShareStore } = await import("@mcp-runtime/queue/redis");
     const lockDurationMs = positiveEnv(env, "MCP_QUEUE_LOCK_MS");
     queue = new BullMqJobQueue({
       name: TOOL_QUEUE_NAME,
