@@ -43,29 +43,46 @@ function toRefusal(decision: AuthDecision & { ok: false }): HttpAuthRefusal {
   };
 }
 
+type Checked =
+  | { ok: true; principal: Principal; resourceUrl: string }
+  | ({ ok: false } & HttpAuthRefusal);
+
+/**
+ * The part both hooks share: take the token off the request (nothing past this point, handlers,
+ * plugins or upstream clients, gets to see it), authenticate it, and report either way.
+ */
+async function check(
+  auth: Authenticator,
+  options: HttpAuthHookOptions,
+  request: IncomingMessage,
+): Promise<Checked> {
+  const resourceUrl = options.resourceUrl(request);
+  const header = request.headers.authorization;
+  delete request.headers.authorization;
+  const decision = await auth.authenticate(header, resourceUrl);
+  if (!decision.ok) {
+    options.onRefused?.(
+      {
+        status: decision.status,
+        ...(decision.error ? { error: decision.error } : {}),
+        description: decision.description,
+      },
+      request,
+    );
+    return { ok: false, ...toRefusal(decision) };
+  }
+  options.onAuthenticated?.(decision.principal, request);
+  return { ok: true, principal: decision.principal, resourceUrl };
+}
+
 export function createHttpAuthHook(
   auth: Authenticator,
   options: HttpAuthHookOptions,
 ): (request: IncomingMessage) => Promise<HttpAuthOutcome> {
   return async (request) => {
-    const resourceUrl = options.resourceUrl(request);
-    const header = request.headers.authorization;
-    // Nothing past this point (handlers, plugins, upstream clients) gets to see the client's token.
-    delete request.headers.authorization;
-    const decision = await auth.authenticate(header, resourceUrl);
-    if (!decision.ok) {
-      options.onRefused?.(
-        {
-          status: decision.status,
-          ...(decision.error ? { error: decision.error } : {}),
-          description: decision.description,
-        },
-        request,
-      );
-      return { ok: false, ...toRefusal(decision) };
-    }
-    const { principal } = decision;
-    options.onAuthenticated?.(principal, request);
+    const checked = await check(auth, options, request);
+    if (!checked.ok) return checked;
+    const { principal, resourceUrl } = checked;
     return {
       ok: true,
       subject: principal.subject,
@@ -101,23 +118,9 @@ export function createWebSocketAuthHook(
   options: HttpAuthHookOptions,
 ): (request: IncomingMessage) => Promise<WebSocketAuthOutcome> {
   return async (request) => {
-    const resourceUrl = options.resourceUrl(request);
-    const header = request.headers.authorization;
-    delete request.headers.authorization;
-    const decision = await auth.authenticate(header, resourceUrl);
-    if (!decision.ok) {
-      options.onRefused?.(
-        {
-          status: decision.status,
-          ...(decision.error ? { error: decision.error } : {}),
-          description: decision.description,
-        },
-        request,
-      );
-      return { ok: false, ...toRefusal(decision) };
-    }
-    const { principal } = decision;
-    options.onAuthenticated?.(principal, request);
+    const checked = await check(auth, options, request);
+    if (!checked.ok) return checked;
+    const { principal, resourceUrl } = checked;
     return {
       ok: true,
       subject: principal.subject,
