@@ -43,9 +43,7 @@ function toRefusal(decision: AuthDecision & { ok: false }): HttpAuthRefusal {
   };
 }
 
-type Checked =
-  | { ok: true; principal: Principal; resourceUrl: string }
-  | ({ ok: false } & HttpAuthRefusal);
+type Checked = { ok: true; principal: Principal; resourceUrl: string } | ({ ok: false } & HttpAuthRefusal);
 
 /**
  * The part both hooks share: take the token off the request (nothing past this point, handlers,
