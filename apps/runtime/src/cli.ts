@@ -2,11 +2,13 @@
 /** @module The `mcp-runtime` command line (see DESIGN.md, CLI contract). */
 import { parseArgs } from "node:util";
 import { formatIssues, loadConfig } from "@mcp-runtime/config";
-import { serveStdio } from "@mcp-runtime/transport-stdio";
 import { chooseConfigFile } from "./config-file.js";
+import { chooseExecutor } from "./executor/choose.js";
 import { createLogger, type LogLevel } from "./logger.js";
+import { startPlugins } from "./plugins/load.js";
 import { resolvePlugin } from "./plugins/resolve.js";
-import { createRuntime, RUNTIME_VERSION } from "./runtime.js";
+import type { Runtime } from "./runtime.js";
+import { RUNTIME_VERSION } from "./version.js";
 
 const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
 
@@ -85,15 +87,24 @@ async function serve(args: string[]): Promise<Exit> {
     level: config.telemetry.logLevel as LogLevel,
     fields: { service: "mcp-runtime" },
   });
-  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  // Plugin hosts boot on their own threads (most of the time to ready) while this thread loads
+  // the rest of the runtime and the transport: the modules below are imported only after they start.
+  let runtime: Runtime;
   try {
-    runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger });
+    const loading = startPlugins(config.plugins, loaded.baseDir, chooseExecutor(process.env, logger));
+    await loading.started;
+    const transport =
+      config.server.transport === "http" ? import("./serve-http.js") : import("@mcp-runtime/transport-stdio");
+    const { createRuntime } = await import("./runtime.js");
+    runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger, loading });
+    await transport;
   } catch (cause) {
     logger.error({ msg: "start-up failed", error: cause instanceof Error ? cause.message : String(cause) });
     logger.flush();
     return 1;
   }
   if (config.server.transport === "stdio") {
+    const { serveStdio } = await import("@mcp-runtime/transport-stdio");
     const connection = serveStdio(runtime.server, { onEvent: (event) => logger.warn(event) });
     logger.info({ msg: "serving MCP on stdio", config: file ?? "(defaults)" });
     const stop = () => connection.close("signal");

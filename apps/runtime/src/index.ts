@@ -2,6 +2,7 @@
 export type { CompletionRef, Executor, InputCheck, PluginHost } from "./executor/executor.js";
 export { InProcessExecutor } from "./executor/in-process.js";
 export { createLogger, type Logger, type LogLevel, scrub } from "./logger.js";
+export { type LoadingPlugins, startPlugins } from "./plugins/load.js";
 export {
   PluginLoadError,
   type PluginPermissions,

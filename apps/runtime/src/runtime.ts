@@ -1,24 +1,17 @@
 /** @module Wires config, plugins, executor and the protocol server into one runtime. */
-import { readFileSync } from "node:fs";
 import type { RuntimeConfig } from "@mcp-runtime/config";
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import { Catalog, McpServer } from "@mcp-runtime/protocol";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
 import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
-import type { Executor, PluginHost } from "./executor/executor.js";
 import type { Logger } from "./logger.js";
+import { type LoadedPlugin, type LoadingPlugins, startPlugins } from "./plugins/load.js";
 import { registerPlugin } from "./plugins/register.js";
-import { type ResolvedPlugin, resolvePlugin } from "./plugins/resolve.js";
 import { createTaskRuntime, type TaskRuntime } from "./queue/task-runtime.js";
+import { RUNTIME_VERSION } from "./version.js";
 
-export const RUNTIME_VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
-
-export interface LoadedPlugin {
-  resolved: ResolvedPlugin;
-  host: PluginHost;
-}
+export type { LoadedPlugin, LoadingPlugins } from "./plugins/load.js";
+export { RUNTIME_VERSION } from "./version.js";
 
 export interface Runtime {
   readonly config: RuntimeConfig;
@@ -38,16 +31,37 @@ export interface RuntimeOptions {
   /** the directory relative plugin references are resolved against */
   baseDir: string;
   logger: Logger;
-  executor?: Executor & Pick<ReportingExecutor, "health">;
+  executor?: ReportingExecutor;
+  /**
+   * Plugins already starting (`startPlugins`), with their executor: the CLI starts the hosts
+   * before it imports the rest of the runtime. Without it, createRuntime starts them itself.
+   */
+  loading?: LoadingPlugins<ReportingExecutor>;
   /** "worker": this process only consumes the queue (`mcp-runtime worker`) */
   role?: "serve" | "worker";
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, baseDir, logger } = options;
-  const executor = options.executor ?? chooseExecutor(process.env, logger);
+  // Hosts boot on their own threads while this one builds the queue and the protocol server.
+  const { executor, plugins: loading } =
+    options.loading ??
+    startPlugins(config.plugins, baseDir, options.executor ?? chooseExecutor(process.env, logger));
+  let tasks: TaskRuntime | undefined;
+  let plugins: LoadedPlugin[] = [];
+  try {
+    tasks = await createTaskRuntime(config);
+    plugins = await loading;
+  } catch (cause) {
+    await loading.then(
+      (loaded) => Promise.allSettled(loaded.map((p) => p.host.close())),
+      () => {},
+    );
+    await executor.close();
+    await tasks?.close();
+    throw cause;
+  }
   const catalog = new Catalog();
-  const tasks = await createTaskRuntime(config);
   const server = new McpServer({
     tasks: tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
@@ -62,27 +76,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     listChanged: (kind) => server.notifyListChanged(kind),
     resourceUpdated: (uri) => server.resourceUpdated(uri),
   };
-  const plugins: LoadedPlugin[] = [];
   try {
-    const resolvedAll: ResolvedPlugin[] = [];
-    for (const entry of config.plugins) {
-      const resolved = await resolvePlugin(entry, baseDir);
-      if (resolvedAll.some((p) => p.id === resolved.id)) {
-        throw new Error(`two plugins have the id "${resolved.id}"; give one an explicit id`);
-      }
-      resolvedAll.push(resolved);
-    }
-    // Hosts start in parallel (each sandboxed plugin boots its own worker threads, most of the
-    // start-up time); registration then follows the config's order, so name clashes are reported
-    // the same way every time.
-    const loads = resolvedAll.map((resolved) => executor.load(resolved));
-    const settled = await Promise.allSettled(loads);
-    for (const [index, outcome] of settled.entries()) {
-      const resolved = resolvedAll[index] as ResolvedPlugin;
-      if (outcome.status === "fulfilled") plugins.push({ resolved, host: outcome.value });
-    }
-    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
-    if (failed) throw failed.reason;
     for (const { resolved, host } of plugins) {
       registerPlugin(catalog, host, notifier);
       tasks.addPlugin(host.manifest);

@@ -2,13 +2,6 @@
  * @module `serve --transport http`: the Streamable HTTP endpoint (both eras) on the configured
  * host and port, the ready line the CLI contract promises, and a bounded drain on SIGTERM/SIGINT.
  */
-import {
-  createAuthenticator,
-  createHttpAuthHook,
-  createMetadataHandler,
-  createWebSocketAuthHook,
-  resourceMetadataPaths,
-} from "@mcp-runtime/auth";
 import { startHttpServer } from "@mcp-runtime/transport-http";
 import { attachWebSocket } from "@mcp-runtime/transport-ws";
 import type { Logger } from "./logger.js";
@@ -17,7 +10,9 @@ import type { Runtime } from "./runtime.js";
 export async function serveHttp(runtime: Runtime, logger: Logger): Promise<number> {
   const { server: settings, auth: authSettings } = runtime.config;
   // auth.mode tokens|oauth: the resource is oauth.audience (canonical URI, RFC 8707) or, unset, our own URL.
-  const auth = authSettings.mode === "none" ? undefined : createAuthenticator(authSettings);
+  // The auth stack (openid-client, jose, passport) is only loaded when something uses it.
+  const authModule = authSettings.mode === "none" ? undefined : await import("@mcp-runtime/auth");
+  const auth = authModule?.createAuthenticator(authSettings);
   // Replaced by the real URL once listening (the configured port may be 0).
   let ownUrl = `http://${settings.host}:${settings.port}/mcp`;
   const resourceUrl = () => auth?.audience ?? ownUrl;
@@ -47,7 +42,9 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
       // should not take the whole node out of a load balancer).
       readinessDetail: () => ({ plugins: runtime.health() }),
-      ...(auth && authHooks ? { authenticate: createHttpAuthHook(auth, authHooks) } : {}),
+      ...(authModule && auth && authHooks
+        ? { authenticate: authModule.createHttpAuthHook(auth, authHooks) }
+        : {}),
     });
   } catch (cause) {
     logger.error({
@@ -66,12 +63,14 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     allowedHosts: settings.allowedHosts,
     maxPayload: settings.maxBodyBytes,
     onEvent: (event) => logger.warn(event),
-    ...(auth && authHooks ? { authenticate: createWebSocketAuthHook(auth, authHooks) } : {}),
+    ...(authModule && auth && authHooks
+      ? { authenticate: authModule.createWebSocketAuthHook(auth, authHooks) }
+      : {}),
   });
-  if (auth) {
+  if (authModule && auth) {
     ownUrl = running.url;
-    const metadata = createMetadataHandler(auth, resourceUrl);
-    for (const path of resourceMetadataPaths(resourceUrl())) running.mcp.app.get(path, metadata);
+    const metadata = authModule.createMetadataHandler(auth, resourceUrl);
+    for (const path of authModule.resourceMetadataPaths(resourceUrl())) running.mcp.app.get(path, metadata);
   }
   // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
   process.stderr.write(`mcp-runtime listening on ${running.url}\n`);

@@ -1,29 +1,28 @@
 /**
  * @module The host side of a plugin: turns a definition into descriptors (JSON, so they can cross
  * a worker boundary) and callable entry points with normalised results. Runs wherever the plugin
- * code runs (in process today, in the sandbox's worker threads tomorrow).
+ * code runs: in process, or in a sandbox host thread or process.
  */
-import {
-  type CallToolResult,
-  type ClientCapabilities,
-  type CreateMessageRequestParams,
-  type CreateMessageResult,
-  type ElicitRequestParams,
-  type ElicitResult,
-  type GetPromptResult,
-  InputRequiredSignal,
-  type JsonObject,
-  JsonRpcError,
-  type ListRootsResult,
-  type LoggingLevel,
-  type PromptDescriptor,
-  type PromptMessage,
-  type ReadResourceResult,
-  type ResourceContents,
-  type ResourceDescriptor,
-  type ResourceTemplateDescriptor,
-  type ToolDescriptor,
+import type {
+  CallToolResult,
+  ClientCapabilities,
+  CreateMessageRequestParams,
+  CreateMessageResult,
+  ElicitRequestParams,
+  ElicitResult,
+  GetPromptResult,
+  JsonObject,
+  ListRootsResult,
+  LoggingLevel,
+  PromptDescriptor,
+  PromptMessage,
+  ReadResourceResult,
+  ResourceContents,
+  ResourceDescriptor,
+  ResourceTemplateDescriptor,
+  ToolDescriptor,
 } from "@mcp-runtime/protocol";
+import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol/signals";
 import type {
   CallContext,
   ChangeNotifier,
@@ -171,12 +170,13 @@ interface CompiledTool {
 }
 
 export class PluginInstance {
-  readonly manifest: PluginManifest;
   private readonly plugin: Plugin;
   private readonly config: Readonly<Record<string, unknown>>;
   private readonly fs: ScopedFs;
   private readonly fetch: SafeFetch;
+  private readonly descriptorMeta: JsonObject | undefined;
   private readonly tools = new Map<string, CompiledTool>();
+  private described: PluginManifest | undefined;
 
   private constructor(
     plugin: Plugin,
@@ -189,6 +189,23 @@ export class PluginInstance {
     this.config = Object.freeze(config);
     this.fs = fs;
     this.fetch = fetch;
+    this.descriptorMeta = descriptorMeta;
+    for (const [name, definition] of Object.entries(plugin.tools ?? {}) as [string, ToolDefinition][]) {
+      this.tools.set(name, { definition, input: compileSchema(definition.input, EMPTY_OBJECT_SCHEMA) });
+    }
+  }
+
+  /**
+   * What the plugin offers, with JSON Schemas for `tools/list`. Built on first use: a plugin host
+   * only runs handlers, so it never converts a schema.
+   */
+  get manifest(): PluginManifest {
+    this.described ??= this.describe();
+    return this.described;
+  }
+
+  private describe(): PluginManifest {
+    const { plugin, descriptorMeta } = this;
     const withMeta = <T extends { _meta?: JsonObject }>(descriptor: T): T =>
       descriptorMeta === undefined
         ? descriptor
@@ -197,9 +214,7 @@ export class PluginInstance {
     const tools: ToolDescriptor[] = [];
     const longRunningTools: string[] = [];
     const batchableTools: BatchableTool[] = [];
-    for (const [name, definition] of Object.entries(plugin.tools ?? {}) as [string, ToolDefinition][]) {
-      const input = compileSchema(definition.input, EMPTY_OBJECT_SCHEMA);
-      this.tools.set(name, { definition, input });
+    for (const [name, { definition, input }] of this.tools) {
       const descriptor: ToolDescriptor = { name, inputSchema: input.jsonSchema };
       if (definition.title !== undefined) descriptor.title = definition.title;
       if (definition.description !== undefined) descriptor.description = definition.description;
@@ -252,7 +267,7 @@ export class PluginInstance {
       }
       return withMeta(descriptor);
     });
-    this.manifest = {
+    return {
       name: plugin.name,
       version: plugin.version ?? "0.0.0",
       description: plugin.description,

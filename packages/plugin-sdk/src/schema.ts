@@ -1,12 +1,13 @@
 /**
  * @module Tool input/output schemas: zod 4 (or any Standard Schema with a JSON Schema view) or a
- * plain JSON Schema object. Compiled once into a validator and a JSON Schema for `tools/list`.
+ * plain JSON Schema object. Compiled once, on first use, into a validator and a JSON Schema for
+ * `tools/list`: a plugin host validates nothing and lists nothing, so it never pays for either.
  */
 
+import { createRequire } from "node:module";
 import type { JsonObject } from "@mcp-runtime/protocol";
 import type { ErrorObject } from "ajv";
-import Ajv2020 from "ajv/dist/2020.js";
-import { toJSONSchema } from "zod";
+import type Ajv2020 from "ajv/dist/2020.js";
 
 /** The Standard Schema v1 contract (standardschema.dev), as zod 4, valibot and arktype implement it. */
 export interface StandardSchema<Input = unknown, Output = Input> {
@@ -15,6 +16,10 @@ export interface StandardSchema<Input = unknown, Output = Input> {
     readonly vendor: string;
     readonly validate: (value: unknown) => StandardResult<Output> | Promise<StandardResult<Output>>;
     readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+    /** Standard JSON Schema (standardschema.dev/json-schema), as zod 4.2+ implements it */
+    readonly jsonSchema?: {
+      readonly input: (options: { readonly target: string }) => Record<string, unknown>;
+    };
   };
 }
 
@@ -46,10 +51,15 @@ function isStandard(schema: SchemaLike): schema is StandardSchema {
   return typeof schema === "object" && schema !== null && "~standard" in schema;
 }
 
-// One Ajv for the process: compiled validators are cached by schema object, and 2020-12 is MCP's default dialect.
+// One Ajv for the process: compiled validators are cached by schema object, and 2020-12 is MCP's
+// default dialect. Ajv is CommonJS, so a synchronous require loads it the first time a plain JSON
+// Schema is validated, not at import (it is a third of a plugin host's start-up otherwise).
 let ajv: Ajv2020.default | undefined;
 function compiler(): Ajv2020.default {
-  ajv ??= new Ajv2020.default({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false });
+  if (ajv === undefined) {
+    const Ajv = (createRequire(import.meta.url)("ajv/dist/2020.js") as typeof Ajv2020).default;
+    ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false });
+  }
   return ajv;
 }
 
@@ -70,22 +80,30 @@ function describePath(path: readonly (PropertyKey | { key: PropertyKey })[] | un
   return `${path.map((p) => String(typeof p === "object" ? p.key : p)).join(".")}: `;
 }
 
-/** Compiles a schema once. `fallback` is used when the schema is absent (tools without input). */
+function standardJsonSchema(schema: StandardSchema, fallback: JsonSchema): JsonSchema {
+  try {
+    const view = schema["~standard"].jsonSchema;
+    return view ? (view.input({ target: "draft-2020-12" }) as JsonSchema) : fallback;
+  } catch {
+    // A schema with no JSON Schema form (a transform, a custom check) is listed by its fallback.
+    return fallback;
+  }
+}
+
+/** Compiles a schema once, when first used. `fallback` stands in for an absent schema. */
 export function compileSchema<T = JsonObject>(
   schema: SchemaLike | undefined,
   fallback: JsonSchema,
 ): CompiledSchema<T> {
-  if (schema === undefined) schema = fallback;
-  if (isStandard(schema)) {
-    const standard = schema["~standard"];
-    let jsonSchema: JsonSchema;
-    try {
-      jsonSchema = toJSONSchema(schema as never, { target: "draft-2020-12", io: "input" }) as JsonSchema;
-    } catch {
-      jsonSchema = fallback;
-    }
+  const source = schema ?? fallback;
+  if (isStandard(source)) {
+    const standard = source["~standard"];
+    let jsonSchema: JsonSchema | undefined;
     return {
-      jsonSchema,
+      get jsonSchema() {
+        jsonSchema ??= standardJsonSchema(source, fallback);
+        return jsonSchema;
+      },
       validate(value) {
         const result = standard.validate(value);
         if (result instanceof Promise)
@@ -98,10 +116,15 @@ export function compileSchema<T = JsonObject>(
       },
     };
   }
-  const validator = compiler().compile(schema);
+  let validator: ReturnType<Ajv2020.default["compile"]> | undefined;
   return {
-    jsonSchema: schema,
+    jsonSchema: source,
     validate(value) {
+      try {
+        validator ??= compiler().compile(source);
+      } catch (cause) {
+        return { ok: false, message: `the schema is invalid: ${(cause as Error).message}` };
+      }
       // useDefaults mutates; validate a shallow copy so the caller's object stays as sent.
       const copy =
         typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : value;

@@ -9,7 +9,8 @@ import { PluginPool, type PoolOptions } from "./pool.js";
 export class SandboxExecutor {
   readonly kind = "sandbox";
   private readonly options: PoolOptions;
-  private readonly pools: PluginPool[] = [];
+  /** in load order (the config's), whichever host is ready first; undefined while starting */
+  private readonly pools: (PluginPool | undefined)[] = [];
 
   constructor(options: PoolOptions = {}) {
     this.options = options;
@@ -18,17 +19,18 @@ export class SandboxExecutor {
   /** `options` override this executor's pool options for this plugin (e.g. its own breaker). */
   async load(plugin: SandboxPlugin, options: PoolOptions = {}): Promise<PluginPool> {
     assertPermissions(plugin.id, plugin.permissions, plugin.entry.sandbox, plugin.config);
+    const index = this.pools.push(undefined) - 1;
     const pool = await PluginPool.start(plugin, { ...this.options, ...options });
-    this.pools.push(pool);
+    this.pools[index] = pool;
     return pool;
   }
 
   /** Per plugin: breaker state and live hosts, for `/readyz` and logs. */
   health(): PoolHealth[] {
-    return this.pools.map((pool) => pool.health());
+    return this.pools.flatMap((pool) => (pool ? [pool.health()] : []));
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.pools.splice(0).map((pool) => pool.close()));
+    await Promise.allSettled(this.pools.splice(0).map((pool) => pool?.close()));
   }
 }

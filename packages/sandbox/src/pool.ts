@@ -66,8 +66,9 @@ function toolError(text: string): CallToolResult {
 
 export class PluginPool implements PluginHost {
   readonly id: string;
-  readonly manifest: PluginManifest;
-  private readonly validator: PluginInstance;
+  // Both set in `start` before the pool is handed out.
+  manifest!: PluginManifest;
+  private validator!: PluginInstance;
   private readonly plugin: SandboxPlugin;
   private readonly init: PluginInit;
   private readonly breaker: CrashBreaker;
@@ -81,12 +82,10 @@ export class PluginPool implements PluginHost {
   private closed = false;
   private started: { resolve(): void; reject(cause: Error): void } | undefined;
 
-  /** Use `PluginPool.start`. `validator` checks input on this side, with the plugin's own schemas. */
-  private constructor(plugin: SandboxPlugin, validator: PluginInstance, options: PoolOptions) {
+  /** Use `PluginPool.start`. */
+  private constructor(plugin: SandboxPlugin, options: PoolOptions) {
     this.id = plugin.id;
     this.plugin = plugin;
-    this.validator = validator;
-    this.manifest = validator.manifest;
     this.breaker = new CrashBreaker(options.breaker);
     this.graceMs = options.cancelGraceMs ?? 2_000;
     this.onEvent = options.onEvent ?? (() => {});
@@ -100,13 +99,17 @@ export class PluginPool implements PluginHost {
   }
 
   static async start(plugin: SandboxPlugin, options: PoolOptions = {}): Promise<PluginPool> {
-    const validator = await PluginInstance.create(plugin.plugin, { config: plugin.config });
-    const pool = new PluginPool(plugin, validator, options);
+    const pool = new PluginPool(plugin, options);
     const ready = new Promise<void>((resolve, reject) => {
       pool.started = { resolve, reject };
     });
+    ready.catch(() => {}); // observed below; a failed validator must not leave it unhandled
+    // Hosts boot (a thread or process start plus the plugin's imports) while this thread builds
+    // the validator that checks input on this side, with the plugin's own schemas.
     pool.fill();
     try {
+      pool.validator = await PluginInstance.create(plugin.plugin, { config: plugin.config });
+      pool.manifest = pool.validator.manifest;
       await ready;
     } catch (cause) {
       await pool.close();

@@ -3,7 +3,7 @@
  * Everything is plain data so one structured clone carries it (workers: postMessage; processes:
  * IPC with `serialization: "advanced"`). Calls and results travel in batches.
  */
-import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol";
+import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol/signals";
 
 export type CallOp = "tool" | "resource" | "template" | "prompt" | "complete";
 

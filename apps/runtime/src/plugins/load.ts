@@ -1,0 +1,73 @@
+/**
+ * @module Resolves a config's plugins and starts their hosts. Kept apart from the rest of the
+ * runtime (and free of the protocol and queue modules) so the CLI can start plugin hosts before it
+ * loads the rest: their boot, on other threads, is most of the time to ready.
+ */
+import type { PluginEntry } from "@mcp-runtime/config";
+import type { Executor, PluginHost } from "../executor/executor.js";
+import { type ResolvedPlugin, resolvePlugin } from "./resolve.js";
+
+export interface LoadedPlugin {
+  resolved: ResolvedPlugin;
+  host: PluginHost;
+}
+
+/** Plugins on their way up; `plugins` settles when every host is ready or one has failed. */
+export interface LoadingPlugins<E extends Executor = Executor> {
+  executor: E;
+  plugins: Promise<LoadedPlugin[]>;
+  /** settles once every host has been asked to start (or resolution failed): never rejects */
+  started: Promise<void>;
+}
+
+async function loadAll(
+  entries: readonly PluginEntry[],
+  baseDir: string,
+  executor: Executor,
+  onStarted: () => void,
+) {
+  const resolvedAll: ResolvedPlugin[] = [];
+  for (const entry of entries) {
+    const resolved = await resolvePlugin(entry, baseDir);
+    if (resolvedAll.some((p) => p.id === resolved.id)) {
+      throw new Error(`two plugins have the id "${resolved.id}"; give one an explicit id`);
+    }
+    resolvedAll.push(resolved);
+  }
+  // Hosts start in parallel; the result keeps the config's order, so registration (and any name
+  // clash it reports) is the same every time.
+  const loads = resolvedAll.map((resolved) => executor.load(resolved));
+  onStarted();
+  const settled = await Promise.allSettled(loads);
+  const plugins: LoadedPlugin[] = [];
+  for (const [index, outcome] of settled.entries()) {
+    if (outcome.status === "fulfilled")
+      plugins.push({ resolved: resolvedAll[index] as ResolvedPlugin, host: outcome.value });
+  }
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === "rejected");
+  if (failed) {
+    await Promise.allSettled(plugins.map((p) => p.host.close()));
+    throw failed.reason;
+  }
+  return plugins;
+}
+
+/**
+ * Starts every plugin's host. On failure the hosts that did start are closed; the executor is the
+ * caller's to close.
+ */
+export function startPlugins<E extends Executor>(
+  entries: readonly PluginEntry[],
+  baseDir: string,
+  executor: E,
+): LoadingPlugins<E> {
+  let onStarted = (): void => {};
+  const started = new Promise<void>((resolve) => {
+    onStarted = resolve;
+  });
+  const plugins = loadAll(entries, baseDir, executor, onStarted);
+  // Observed by whoever awaits it; this keeps an early failure from being reported as unhandled
+  // while the caller is still importing the rest of the runtime.
+  plugins.catch(() => {}).finally(onStarted);
+  return { executor, plugins, started };
+}
