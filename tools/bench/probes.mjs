@@ -42,11 +42,20 @@ function median(values) {
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** 1,000,000 modern echo calls (32 in flight) with legacy sessions opened and abandoned beside them. */
-export async function soak(repoRoot, workDir, { calls = 1_000_000, sessionsPerSecond = 20 } = {}) {
+/**
+ * 1,000,000 modern echo calls (32 in flight), counted after a warm-up, with legacy sessions opened
+ * and abandoned beside them. The warm-up lasts at least 50,000 calls and one session idle timeout
+ * plus 5 s, so the baseline is taken once the abandoned-session population has reached its steady
+ * state (opened at `sessionsPerSecond`, evicted after `idleMs`): growth after that is growth.
+ */
+export async function soak(
+  repoRoot,
+  workDir,
+  { calls = 1_000_000, sessionsPerSecond = 20, idleMs = 15_000 } = {},
+) {
   const runtime = await startRuntime(repoRoot, workDir, {
     ...ECHO_CONFIG,
-    server: { sessionIdleTimeoutMs: 15_000, maxSessions: 50_000 },
+    server: { sessionIdleTimeoutMs: idleMs, maxSessions: 50_000 },
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 40 });
   const headers = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "echo" };
@@ -93,23 +102,41 @@ export async function soak(repoRoot, workDir, { calls = 1_000_000, sessionsPerSe
       if (res.status !== 200 || !res.body.includes('"text":"hello"')) failed++;
     }
   };
-  await Promise.all(Array.from({ length: 32 }, () => worker(50_000)));
+  const steadyAt = performance.now() + idleMs + 5_000;
+  let warmupCalls = 0;
+  while (warmupCalls < 50_000 || performance.now() < steadyAt) {
+    warmupCalls += 50_000;
+    await Promise.all(Array.from({ length: 32 }, () => worker(warmupCalls)));
+  }
+  warmupCalls = done;
+  const baselineAt = samples.length;
   const baseline = rssMb(runtime.pid);
-  await Promise.all(Array.from({ length: 32 }, () => worker(calls)));
+  await Promise.all(Array.from({ length: 32 }, () => worker(warmupCalls + calls)));
   clearInterval(opener);
   clearInterval(sampler);
   const end = rssMb(runtime.pid);
+  // Slope over the second half of the measured window: a leak keeps climbing, a settling heap does not.
+  const measured = samples.slice(baselineAt);
+  const half = measured.slice(Math.floor(measured.length / 2));
+  const first = half[0];
+  const last = half[half.length - 1];
+  const slope =
+    first && last && last.calls > first.calls
+      ? ((last.rssMb - first.rssMb) / (last.calls - first.calls)) * 100_000
+      : undefined;
   agent.destroy();
   await runtime.stop();
   return {
-    calls: done,
+    calls: done - warmupCalls,
+    warmupCalls,
     failed,
     abandonedSessions: abandoned,
     seconds: Math.round((performance.now() - t0) / 1000),
     rssBaselineMb: Math.round(baseline * 10) / 10,
     rssEndMb: Math.round(end * 10) / 10,
     rssGrowthMb: Math.round((end - baseline) * 10) / 10,
-    rssMaxMb: Math.round(Math.max(...samples.map((s) => s.rssMb)) * 10) / 10,
+    rssMaxMb: Math.round(Math.max(...measured.map((s) => s.rssMb)) * 10) / 10,
+    secondHalfMbPer100kCalls: slope === undefined ? undefined : Math.round(slope * 100) / 100,
     samples,
   };
 }

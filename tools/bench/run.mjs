@@ -157,7 +157,7 @@ if (values.soak || values.all) {
   const result = await soak(repoRoot, workDir, { calls: Number(values.calls ?? 1_000_000) });
   report.soak = result;
   lines.push(
-    `Soak: ${result.calls} calls (${result.failed} failed) in ${result.seconds} s, ${result.abandonedSessions} legacy sessions abandoned alongside; RSS ${result.rssBaselineMb} → ${result.rssEndMb} MB (growth ${result.rssGrowthMb} MB, target ≤ 16; max ${result.rssMaxMb}).`,
+    `Soak: ${result.calls} calls after ${result.warmupCalls} warm-up calls (${result.failed} failed) in ${result.seconds} s, ${result.abandonedSessions} legacy sessions abandoned alongside; RSS ${result.rssBaselineMb} → ${result.rssEndMb} MB (growth ${result.rssGrowthMb} MB, target ≤ 16; max ${result.rssMaxMb}; second half ${fmt(result.secondHalfMbPer100kCalls)} MB per 100k calls).`,
   );
 }
 if (values["idle-sessions"] || values.all) {
