@@ -3,6 +3,7 @@
  * sessions and their eviction, and start-up to readiness. Bounded in count and time, loopback only.
  */
 import { Agent, request } from "node:http";
+import { join } from "node:path";
 import { ECHO_CONFIG, rssMb, startRuntime } from "./runtime-process.mjs";
 
 const MODERN_META = {
@@ -185,17 +186,11 @@ export async function idleSessions(repoRoot, workDir, { count = 10_000, idleMs =
   };
 }
 
-/** Spawn to `/readyz` 200 with the default config, median of `runs`. */
+/** Spawn to `/readyz` 200 with the repository's default config (mcp-runtime.yaml), median of `runs`. */
 export async function startup(repoRoot, workDir, { runs = 10 } = {}) {
   const times = [];
   for (let i = 0; i < runs; i++) {
-    const runtime = await startRuntime(repoRoot, workDir, {
-      plugins: [
-        { package: "@mcp-runtime/plugin-echo" },
-        { package: "@mcp-runtime/plugin-fs", config: { root: repoRoot } },
-      ],
-      telemetry: { logLevel: "warn" },
-    });
+    const runtime = await startRuntime(repoRoot, workDir, join(repoRoot, "mcp-runtime.yaml"));
     const readyz = runtime.url.replace(/\/mcp$/, "/readyz");
     for (;;) {
       const ok = await fetch(readyz).then(

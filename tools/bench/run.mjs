@@ -173,7 +173,7 @@ if (values.startup || values.all) {
   const result = await startup(repoRoot, workDir);
   report.startup = result;
   lines.push(
-    `Start to /readyz ready (default plugins): median ${result.medianMs} ms over ${result.runs} (min ${result.minMs}, max ${result.maxMs}; target ≤ 400).`,
+    `Start to /readyz ready (default config, mcp-runtime.yaml): median ${result.medianMs} ms over ${result.runs} (min ${result.minMs}, max ${result.maxMs}; target ≤ 400).`,
   );
 }
 const file = join(resultsDir, `${report.time.replace(/[:.]/g, "-")}.json`);

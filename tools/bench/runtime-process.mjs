@@ -9,10 +9,14 @@ export function rssMb(pid) {
   return kb / 1024;
 }
 
-/** Starts `serve --transport http --port 0` with a config object; resolves with its url and pid. */
+/**
+ * Starts `serve --transport http --port 0` with a config object, or with the config file at a path
+ * (a string, used as it is); resolves with its url and pid.
+ */
 export function startRuntime(repoRoot, workDir, config, env = {}) {
-  const configPath = join(workDir, `config-${process.pid}-${Date.now()}.json`);
-  writeFileSync(configPath, JSON.stringify(config));
+  const given = typeof config === "string";
+  const configPath = given ? config : join(workDir, `config-${process.pid}-${Date.now()}.json`);
+  if (!given) writeFileSync(configPath, JSON.stringify(config));
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -41,7 +45,7 @@ export function startRuntime(repoRoot, workDir, config, env = {}) {
           url: found[1],
           pid: child.pid,
           started,
-          stop: () => stop(child).finally(() => rmSync(configPath, { force: true })),
+          stop: () => stop(child).finally(() => given || rmSync(configPath, { force: true })),
         });
       }
     });
