@@ -8,6 +8,7 @@ import type { HostCallContext, PluginManifest } from "@mcp-runtime/plugin-sdk/ho
 import { PluginInstance } from "@mcp-runtime/plugin-sdk/host";
 import type { CallToolResult, GetPromptResult, JsonObject, ReadResourceResult } from "@mcp-runtime/protocol";
 import { type BreakerOptions, CrashBreaker } from "./breaker.js";
+import { CallTable } from "./call-table.js";
 import type {
   Completion,
   CompletionRef,
@@ -52,7 +53,7 @@ interface Pending {
 interface Slot {
   host: PluginHostProcess;
   ready: boolean;
-  inflight: Map<number, Pending>;
+  inflight: CallTable<Pending>;
   outbox: CallMessage[];
   scheduled: boolean;
   /** the host announced a plugin `process.exit` and was told it may go */
@@ -181,7 +182,9 @@ export class PluginPool implements PluginHost {
     this.deadlineSweep = undefined;
     for (const pending of this.queue.splice(0)) this.fail(pending, this.closedError());
     const exits = this.slots.map((slot) => {
-      for (const pending of slot.inflight.values()) pending.failure ??= this.closedError();
+      slot.inflight.forEach((pending) => {
+        pending.failure ??= this.closedError();
+      });
       slot.host.terminate("close");
       return new Promise<void>((resolve) => {
         const check = setInterval(() => {
@@ -265,11 +268,11 @@ export class PluginPool implements PluginHost {
     }
     for (const slot of this.slots) {
       waiting += slot.inflight.size;
-      for (const pending of slot.inflight.values()) {
-        if (pending.deadline > now) continue;
+      slot.inflight.forEach((pending) => {
+        if (pending.deadline > now) return;
         pending.deadline = Number.POSITIVE_INFINITY;
         this.timedOut(pending);
-      }
+      });
     }
     if (waiting === 0 || this.closed) {
       clearInterval(this.deadlineSweep);
@@ -361,7 +364,7 @@ export class PluginPool implements PluginHost {
     const slot: Slot = {
       host: undefined as unknown as PluginHostProcess, // set on the next line; events cannot fire before
       ready: false,
-      inflight: new Map(),
+      inflight: new CallTable(),
       outbox: [],
       scheduled: false,
       released: false,
@@ -481,7 +484,7 @@ export class PluginPool implements PluginHost {
         : reason === "cancel"
           ? `plugin "${this.id}" was restarted because a cancelled call ignored its cancellation; the call was not completed`
           : `plugin "${this.id}" crashed (${detail}); the call was not completed`;
-    for (const pending of [...slot.inflight.values()]) {
+    for (const pending of slot.inflight.list()) {
       this.fail(
         pending,
         pending.failure ??

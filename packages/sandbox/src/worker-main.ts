@@ -18,6 +18,7 @@ import type {
   ListRootsResult,
   LoggingLevel,
 } from "@mcp-runtime/protocol";
+import { CallTable } from "./call-table.js";
 import {
   type AskOp,
   type CallMessage,
@@ -46,7 +47,8 @@ const { post, listen } = channel();
 let instance: PluginInstance | undefined;
 let nextAsk = 1;
 const asks = new Map<number, { resolve(value: unknown): void; reject(cause: Error): void }>();
-const running = new Map<number, RemoteCallContext>();
+// Calls by id, for abort messages (see CallTable for why not a Map).
+const running = new CallTable<RemoteCallContext>();
 
 let outbox: Outcome[] = [];
 let flushing = false;
