@@ -210,7 +210,12 @@ export class ServerSession implements ContextHost {
   clientInfo: Implementation | undefined;
   initialized = false;
   logLevel: LoggingLevel | undefined;
-  private readonly inFlight = new Map<JsonRpcId, RequestContext>();
+  /**
+   * Requests in flight. Each entry is a holder emptied when its request ends: V8 leaves a Map's
+   * outgrown hash tables behind with their entries, and a promoted leftover table would otherwise
+   * keep finished requests (and all they reference) alive through the next scavenges.
+   */
+  private readonly inFlight = new Map<JsonRpcId, { ctx: RequestContext | undefined }>();
   private readonly outbound = new Map<JsonRpcId, OutboundRequest>();
   private readonly resourceSubscriptions = new Set<string>();
   private readonly subscriptions = new Map<JsonRpcId, Subscription>();
@@ -383,7 +388,8 @@ export class ServerSession implements ContextHost {
       channel,
       ...(input ? { inputResponses: input.responses } : {}),
     });
-    this.inFlight.set(request.id, ctx);
+    const entry = { ctx: ctx as RequestContext | undefined };
+    this.inFlight.set(request.id, entry);
     try {
       const result = await handler.handle(this, params, ctx, request, channel);
       // A cancelled request gets no response (spec: cancellation).
@@ -399,6 +405,7 @@ export class ServerSession implements ContextHost {
       const requestState = this.server.requestState.encode(state.target, state.argsHash, state.responses);
       return { resultType: "input_required", inputRequests, requestState };
     } finally {
+      entry.ctx = undefined;
       this.inFlight.delete(request.id);
     }
   }
@@ -589,7 +596,7 @@ export class ServerSession implements ContextHost {
 
   /** Cancels an in-flight request (client notification, closed HTTP stream, shutdown). */
   cancel(requestId: JsonRpcId, reason: string): void {
-    this.inFlight.get(requestId)?.cancel(reason);
+    this.inFlight.get(requestId)?.ctx?.cancel(reason);
     this.subscriptions.get(requestId)?.close();
   }
 
@@ -675,7 +682,7 @@ export class ServerSession implements ContextHost {
   close(reason = "session closed"): void {
     if (this.closed) return;
     this.closed = true;
-    for (const ctx of this.inFlight.values()) ctx.cancel(reason);
+    for (const entry of this.inFlight.values()) entry.ctx?.cancel(reason);
     for (const pending of this.outbound.values())
       pending.reject(new ProtocolError("ERR_CONNECTION_CLOSED", reason));
     this.outbound.clear();
