@@ -21,6 +21,7 @@ import { SandboxError } from "./errors.js";
 import { type PluginHostProcess, startHost } from "./host-process.js";
 import {
   type CallMessage,
+  type CallMeta,
   type CallOp,
   type FromHost,
   fromWireError,
@@ -56,11 +57,24 @@ interface Slot {
   inflight: CallTable<Pending>;
   outbox: CallMessage[];
   scheduled: boolean;
+  /** the meta this host remembers (see CallMessage.meta), and its number */
+  sharedMeta: CallMeta | undefined;
+  sharedRef: number;
   /** the host announced a plugin `process.exit` and was told it may go */
   released: boolean;
 }
 
 const NO_OP = (): void => {};
+
+function callMeta(call: HostCallContext): CallMeta {
+  const meta: CallMeta = {
+    protocolVersion: call.protocolVersion,
+    clientCapabilities: call.clientCapabilities,
+  };
+  if (call.progressToken !== undefined) meta.progressToken = call.progressToken;
+  if (call.subject !== undefined) meta.subject = call.subject;
+  return meta;
+}
 
 function toolError(text: string): CallToolResult {
   return { content: [{ type: "text", text }], isError: true };
@@ -221,12 +235,7 @@ export class PluginPool implements PluginHost {
       id: this.nextId++,
       op,
       args,
-      meta: call && {
-        progressToken: call.progressToken,
-        subject: call.subject,
-        protocolVersion: call.protocolVersion,
-        clientCapabilities: call.clientCapabilities,
-      },
+      meta: call && callMeta(call),
     };
     return new Promise((resolve, reject) => {
       const pending: Pending = {
@@ -306,7 +315,25 @@ export class PluginPool implements PluginHost {
     const calls = slot.outbox;
     if (calls.length === 0) return;
     slot.outbox = [];
-    slot.host.post({ t: "calls", calls });
+    slot.host.post({ t: "calls", calls: calls.map((call) => this.forWire(slot, call)) });
+  }
+
+  /** The call as sent to this host: a meta the host already remembers goes as its number. */
+  private forWire(slot: Slot, call: CallMessage): CallMessage {
+    const meta = call.meta;
+    if (typeof meta !== "object" || meta.progressToken !== undefined) return call;
+    const shared = slot.sharedMeta;
+    if (
+      shared !== undefined &&
+      shared.clientCapabilities === meta.clientCapabilities &&
+      shared.protocolVersion === meta.protocolVersion &&
+      shared.subject === meta.subject
+    ) {
+      return { id: call.id, op: call.op, args: call.args, meta: slot.sharedRef };
+    }
+    slot.sharedMeta = meta;
+    slot.sharedRef++;
+    return { id: call.id, op: call.op, args: call.args, meta, remember: slot.sharedRef };
   }
 
   private settle(pending: Pending): void {
@@ -367,6 +394,8 @@ export class PluginPool implements PluginHost {
       inflight: new CallTable(),
       outbox: [],
       scheduled: false,
+      sharedMeta: undefined,
+      sharedRef: 0,
       released: false,
     };
     slot.host = startHost(this.plugin, {

@@ -7,10 +7,10 @@ import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol/signals
 
 export type CallOp = "tool" | "resource" | "template" | "prompt" | "complete";
 
-/** The per-call slice of HostCallContext that is data. */
+/** The per-call slice of HostCallContext that is data; absent fields are left out, not undefined. */
 export interface CallMeta {
-  progressToken: string | number | undefined;
-  subject: string | undefined;
+  progressToken?: string | number;
+  subject?: string;
   protocolVersion: string;
   clientCapabilities: object;
 }
@@ -20,7 +20,13 @@ export interface CallMessage {
   op: CallOp;
   /** op-specific positional arguments (name, input, uri, ...) */
   args: unknown[];
-  meta: CallMeta | undefined;
+  /**
+   * The call's meta, or the number of the meta this host was last told to remember: calls of one
+   * session share it, and sending it once instead of per call halves the cost of a batch's clone.
+   */
+  meta: CallMeta | number | undefined;
+  /** remember this call's meta under this number */
+  remember?: number;
 }
 
 /** A failure that crosses the boundary; protocol signals are rebuilt as their own classes. */

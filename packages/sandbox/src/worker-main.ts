@@ -22,6 +22,7 @@ import { CallTable } from "./call-table.js";
 import {
   type AskOp,
   type CallMessage,
+  type CallMeta,
   type FromHost,
   fromWireError,
   type Outcome,
@@ -130,7 +131,10 @@ class RemoteCallContext implements HostCallContext {
   private controller: AbortController | undefined;
   private abortedWith: Error | undefined;
   private notifier: ChangeNotifier | undefined;
-  constructor(private readonly message: CallMessage) {}
+  constructor(
+    private readonly message: CallMessage,
+    private readonly meta: CallMeta | undefined,
+  ) {}
   /**
    * Made on first use: most handlers never look at their signal, and an AbortController per call
    * was a sixth of a busy host's time, with the garbage it leaves behind.
@@ -158,16 +162,16 @@ class RemoteCallContext implements HostCallContext {
     return this.notifier;
   }
   get progressToken() {
-    return this.message.meta?.progressToken;
+    return this.meta?.progressToken;
   }
   get subject() {
-    return this.message.meta?.subject;
+    return this.meta?.subject;
   }
   get protocolVersion() {
-    return this.message.meta?.protocolVersion ?? "";
+    return this.meta?.protocolVersion ?? "";
   }
   get clientCapabilities() {
-    return (this.message.meta?.clientCapabilities ?? {}) as ClientCapabilities;
+    return (this.meta?.clientCapabilities ?? {}) as ClientCapabilities;
   }
   progress(progress: number, total?: number, message?: string): void {
     const m: FromHost = { t: "progress", id: this.message.id, progress };
@@ -221,7 +225,22 @@ async function run(plugin: PluginInstance, message: CallMessage, host: RemoteCal
   }
 }
 
+/** The meta the pool asked this host to remember, and its number (see CallMessage.meta). */
+let sharedMeta: CallMeta | undefined;
+let sharedRef = -1;
+
+function metaOf(message: CallMessage): CallMeta | undefined {
+  const meta = message.meta;
+  if (typeof meta === "number") return meta === sharedRef ? sharedMeta : undefined;
+  if (message.remember !== undefined) {
+    sharedMeta = meta;
+    sharedRef = message.remember;
+  }
+  return meta;
+}
+
 function start(message: CallMessage): void {
+  const meta = metaOf(message);
   const plugin = instance;
   if (!plugin) {
     settle({ id: message.id, ok: false, error: { kind: "error", message: "plugin host not initialised" } });
@@ -231,7 +250,7 @@ function start(message: CallMessage): void {
     exiting.unstarted.push(message.id);
     return;
   }
-  const context = new RemoteCallContext(message);
+  const context = new RemoteCallContext(message, meta);
   running.set(message.id, context);
   current = message.id;
   try {
