@@ -38,6 +38,20 @@ function post(agent, url, body, headers) {
   });
 }
 
+/** Slope of rssMb over calls (MB per call). */
+function leastSquaresSlope(points) {
+  const n = points.length;
+  const meanX = points.reduce((sum, p) => sum + p.calls, 0) / n;
+  const meanY = points.reduce((sum, p) => sum + p.rssMb, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.calls - meanX) * (p.rssMb - meanY);
+    den += (p.calls - meanX) ** 2;
+  }
+  return den === 0 ? 0 : num / den;
+}
+
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -116,15 +130,11 @@ export async function soak(
   clearInterval(opener);
   clearInterval(sampler);
   const end = rssMb(runtime.pid);
-  // Slope over the second half of the measured window: a leak keeps climbing, a settling heap does not.
+  // Least-squares slope of RSS over calls in the second half of the measured window: a leak keeps
+  // climbing, a settled heap only saw-tooths with GC (two end points alone mostly measure the teeth).
   const measured = samples.slice(baselineAt);
   const half = measured.slice(Math.floor(measured.length / 2));
-  const first = half[0];
-  const last = half[half.length - 1];
-  const slope =
-    first && last && last.calls > first.calls
-      ? ((last.rssMb - first.rssMb) / (last.calls - first.calls)) * 100_000
-      : undefined;
+  const slope = half.length >= 3 ? leastSquaresSlope(half) * 100_000 : undefined;
   agent.destroy();
   await runtime.stop();
   return {
