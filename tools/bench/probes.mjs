@@ -52,9 +52,12 @@ function leastSquaresSlope(points) {
   return den === 0 ? 0 : num / den;
 }
 
-function median(values) {
+/** The median; an even count's is the mean of its two middle values. Undefined for no values. */
+export function median(values) {
+  if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /**

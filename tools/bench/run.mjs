@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { locateHarness, prepareHarness } from "./harness.mjs";
-import { idleSessions, soak, startup } from "./probes.mjs";
+import { idleSessions, median, soak, startup } from "./probes.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = join(here, "..", "..");
@@ -121,17 +121,8 @@ function ratios(result) {
           : undefined,
     };
   });
-  const med = (key) => {
-    const xs = perRun
-      .map((r) => r[key])
-      .filter((x) => x !== undefined)
-      .sort((a, b) => a - b);
-    if (xs.length === 0) return undefined;
-    const mid = Math.floor(xs.length / 2);
-    // An even count's median is the mean of its two middle values (taking the upper one flattered
-    // higher-is-better ratios and penalised p99).
-    return xs.length % 2 === 1 ? xs[mid] : (xs[mid - 1] + xs[mid]) / 2;
-  };
+  // Taking the upper of two runs flattered higher-is-better ratios and penalised p99.
+  const med = (key) => median(perRun.map((r) => r[key]).filter((x) => x !== undefined));
   return { perRun, median: Object.fromEntries(Object.keys(perRun[0] ?? {}).map((k) => [k, med(k)])) };
 }
 
@@ -140,14 +131,14 @@ const lines = ["## mcp-runtime benchmark", ""];
 if (!values["no-throughput"]) {
   const result = throughput();
   report.throughput = result;
-  const { perRun, median } = ratios(result);
-  report.ratios = median;
+  const { perRun, median: medians } = ratios(result);
+  report.ratios = medians;
   report.ratiosPerRun = perRun;
   const target = (value, goal, higher = true) =>
     value === undefined ? "–" : (higher ? value >= goal : value <= goal) ? "met" : "not met";
   const runs = (key, digits = 2) => perRun.map((r) => fmt(r[key], digits)).join(" / ");
   const row = (label, key, goal, higher = true, digits = 2) =>
-    `| ${label} | ${fmt(median[key], digits)} | ${runs(key, digits)} | ${goal === undefined ? "–" : `${higher ? "≥" : "≤"} ${goal}`} | ${goal === undefined ? "" : target(median[key], goal, higher)} |`;
+    `| ${label} | ${fmt(medians[key], digits)} | ${runs(key, digits)} | ${goal === undefined ? "–" : `${higher ? "≥" : "≤"} ${goal}`} | ${goal === undefined ? "" : target(medians[key], goal, higher)} |`;
   lines.push(
     "| figure | median of runs | per run | target | |",
     "|---|---:|---:|---:|---|",
