@@ -9,53 +9,11 @@ import { BullMqJobQueue } from "@mcp-runtime/queue/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TOOL_QUEUE_NAME } from "../src/queue/task-runtime.js";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { modernCall } from "./support/modern-call.js";
 import { assertBuilt } from "./support/paths.js";
 import { startRedis, type TestRedis } from "./support/queue-redis.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/batching", import.meta.url));
-const TASKS = "io.modelcontextprotocol/tasks";
-
-async function rpc(
-  url: string,
-  method: string,
-  params: Record<string, unknown>,
-  name: string,
-  tasks: boolean,
-) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": method,
-      "mcp-name": name,
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-          "io.modelcontextprotocol/clientCapabilities": tasks ? { extensions: { [TASKS]: {} } } : {},
-        },
-      },
-    }),
-  });
-  const text = await response.text();
-  const json = text.startsWith("{")
-    ? text
-    : (text
-        .split("\n")
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(5))
-        .find((l) => l.includes('"result"') || l.includes('"error"')) ?? "{}");
-  const message = JSON.parse(json) as { result?: Record<string, unknown>; error?: unknown };
-  if (message.error) throw new Error(JSON.stringify(message.error));
-  return message.result ?? {};
-}
 
 let redis: TestRedis;
 let node: HttpRuntime;
@@ -81,7 +39,7 @@ describe("batching and coalescing over HTTP with BullMQ", () => {
     const before = await reader.metrics();
     const created = await Promise.all(
       Array.from({ length: 8 }, (_, n) =>
-        rpc(node.url, "tools/call", { name: "double", arguments: { n } }, "double", true),
+        modernCall(node.url, "tools/call", { name: "double", arguments: { n } }, { name: "double" }),
       ),
     );
     for (const task of created) expect(task.resultType).toBe("task");
@@ -90,7 +48,7 @@ describe("batching and coalescing over HTTP with BullMQ", () => {
     const done = await Promise.all(
       ids.map(async (taskId) => {
         for (let i = 0; i < 50; i++) {
-          const view = await rpc(node.url, "tasks/get", { taskId }, taskId, true);
+          const view = await modernCall(node.url, "tasks/get", { taskId }, { name: taskId });
           if (view.status !== "working") return view;
           await new Promise((r) => setTimeout(r, 100));
         }
@@ -110,7 +68,12 @@ describe("batching and coalescing over HTTP with BullMQ", () => {
   it("20 identical concurrent inline calls to an idempotent tool: one execution, 20 equal results", async () => {
     const results = await Promise.all(
       Array.from({ length: 20 }, () =>
-        rpc(node.url, "tools/call", { name: "probe", arguments: { key: "http", ms: 500 } }, "probe", false),
+        modernCall(
+          node.url,
+          "tools/call",
+          { name: "probe", arguments: { key: "http", ms: 500 } },
+          { name: "probe", tasks: false },
+        ),
       ),
     );
     const runs = results.map((r) => (r.structuredContent as { run?: string } | undefined)?.run);

@@ -5,46 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { modernCall } from "./support/modern-call.js";
 import { assertBuilt } from "./support/paths.js";
 import { startRedis, type TestRedis } from "./support/queue-redis.js";
 
-const TASKS = "io.modelcontextprotocol/tasks";
-
-async function call(url: string, method: string, params: Record<string, unknown>, name?: string) {
-  const body = {
-    jsonrpc: "2.0",
-    id: Math.floor(Math.random() * 1e9),
-    method,
-    params: {
-      ...params,
-      _meta: {
-        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-        "io.modelcontextprotocol/clientCapabilities": { extensions: { [TASKS]: {} } },
-      },
-    },
-  };
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": method,
-      ...(name === undefined ? {} : { "mcp-name": name }),
-    },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  const json = text.startsWith("{")
-    ? text
-    : (text
-        .split("\n")
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(5))
-        .find((l) => l.includes('"result"') || l.includes('"error"')) ?? "{}");
-  const message = JSON.parse(json) as { result?: Record<string, unknown>; error?: { code: number } };
-  if (message.error) throw Object.assign(new Error(JSON.stringify(message.error)), message.error);
-  return message.result ?? {};
+/** A task-capable client's request, each with its own id. */
+function call(url: string, method: string, params: Record<string, unknown>, name?: string) {
+  return modernCall(url, method, params, { name, id: Math.floor(Math.random() * 1e9) });
 }
 
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, ms: number): Promise<T> {

@@ -11,48 +11,12 @@ import { join } from "node:path";
 import { BullMqJobQueue } from "@mcp-runtime/queue/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { modernCall } from "./support/modern-call.js";
 import { assertBuilt, CLI_PATH } from "./support/paths.js";
 import { startRedis, type TestRedis } from "./support/queue-redis.js";
 
-const TASKS = "io.modelcontextprotocol/tasks";
 /** the runtime's queue name (apps/runtime/src/queue/task-runtime.ts) */
 const TOOL_QUEUE = "mcp-runtime-tools";
-
-async function call(url: string, method: string, params: Record<string, unknown>, name: string) {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": method,
-      "mcp-name": name,
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-          "io.modelcontextprotocol/clientCapabilities": { extensions: { [TASKS]: {} } },
-        },
-      },
-    }),
-  });
-  const text = await response.text();
-  const line = text.startsWith("{")
-    ? text
-    : (text
-        .split("\n")
-        .filter((l) => l.startsWith("data:"))
-        .map((l) => l.slice(5))
-        .find((l) => l.includes('"result"') || l.includes('"error"')) ?? "{}");
-  const message = JSON.parse(line) as { result?: Record<string, unknown>; error?: unknown };
-  if (message.error) throw new Error(JSON.stringify(message.error));
-  return message.result ?? {};
-}
 
 async function until(probe: () => Promise<boolean>, ms: number, what: string): Promise<void> {
   const end = Date.now() + ms;
@@ -132,7 +96,7 @@ describe("two mcp-runtime worker processes on BullMQ", () => {
     try {
       const url = serve.url;
       const submit = async (name: string, args: Record<string, unknown>) => {
-        const created = await call(url, "tools/call", { name, arguments: args }, name);
+        const created = await modernCall(url, "tools/call", { name, arguments: args }, { name });
         expect(created.resultType).toBe("task");
         return String(created.taskId);
       };
@@ -170,7 +134,7 @@ describe("two mcp-runtime worker processes on BullMQ", () => {
         async () => {
           for (const id of all) {
             if (final.has(id)) continue;
-            const task = await call(url, "tasks/get", { taskId: id }, id);
+            const task = await modernCall(url, "tasks/get", { taskId: id }, { name: id });
             if (["completed", "failed", "cancelled"].includes(String(task.status))) final.set(id, task);
           }
           return final.size === all.length;
