@@ -1,4 +1,7 @@
-/** @module Subpath entry `@mcp-runtime/plugin-sdk/host`: for runtimes and sandboxes that run plugins, not for plugin authors. */
+/**
+ * @module Subpath entry `@mcp-runtime/plugin-sdk/host`: for runtimes and sandboxes that run plugins,
+ * and for plugin tests that drive a plugin through PluginInstance (`createTestCallContext`).
+ */
 export {
   type BatchableTool,
   type HostCallContext,
@@ -8,3 +11,4 @@ export {
   type PluginInstanceOptions,
   type PluginManifest,
 } from "./instance.js";
+export { createTestCallContext } from "./test-context.js";

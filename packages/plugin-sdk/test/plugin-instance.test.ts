@@ -1,25 +1,24 @@
 import { JsonRpcError } from "@mcp-runtime/protocol";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { type HostCallContext, PluginInstance, PluginInstanceError } from "../src/host.js";
+import {
+  createTestCallContext,
+  type HostCallContext,
+  PluginInstance,
+  PluginInstanceError,
+} from "../src/host.js";
 import { definePlugin, defineTool, isPlugin } from "../src/index.js";
 
 function host(overrides: Partial<HostCallContext> = {}): HostCallContext & { logs: unknown[][] } {
   const logs: unknown[][] = [];
   return {
     logs,
-    signal: new AbortController().signal,
-    progressToken: undefined,
-    subject: "alice",
-    protocolVersion: "2026-07-28",
-    clientCapabilities: {},
-    progress: () => {},
-    log: (...args) => logs.push(args),
-    elicit: () => Promise.reject(new Error("no elicitation")),
-    sample: () => Promise.reject(new Error("no sampling")),
-    listRoots: () => Promise.reject(new Error("no roots")),
-    notify: { listChanged: () => {}, resourceUpdated: () => {} },
-    ...overrides,
+    ...createTestCallContext({
+      subject: "alice",
+      protocolVersion: "2026-07-28",
+      log: (...args) => logs.push(args),
+      ...overrides,
+    }),
   };
 }
 

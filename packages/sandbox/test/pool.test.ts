@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "@mcp-runtime/plugin-sdk";
-import type { HostCallContext } from "@mcp-runtime/plugin-sdk/host";
+import { createTestCallContext, type HostCallContext } from "@mcp-runtime/plugin-sdk/host";
 import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol";
 import { describe, expect, it } from "vitest";
 import { PluginPool, type SandboxPlugin } from "../src/index.js";
@@ -39,20 +39,7 @@ function hostCall(
   signal = new AbortController().signal,
   overrides: Partial<HostCallContext> = {},
 ): HostCallContext {
-  return {
-    signal,
-    progressToken: undefined,
-    subject: undefined,
-    protocolVersion: "2025-06-18",
-    clientCapabilities: {},
-    progress() {},
-    log() {},
-    elicit: () => Promise.reject(new Error("no elicit")),
-    sample: () => Promise.reject(new Error("no sample")),
-    listRoots: () => Promise.reject(new Error("no roots")),
-    notify: { listChanged() {}, resourceUpdated() {} },
-    ...overrides,
-  };
+  return createTestCallContext({ signal, protocolVersion: "2025-06-18", ...overrides });
 }
 
 const text = (r: { content: unknown[] }) => (r.content[0] as { text: string }).text;

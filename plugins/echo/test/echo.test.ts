@@ -1,24 +1,7 @@
 /** @module Behaviour of the echo plugin, driven through the host-side PluginInstance. */
-import { type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
+import { createTestCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
 import { describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
-
-function hostContext(): HostCallContext {
-  const refuse = () => Promise.reject(new Error("not available in tests"));
-  return {
-    signal: new AbortController().signal,
-    progressToken: undefined,
-    subject: undefined,
-    protocolVersion: "2025-11-25",
-    clientCapabilities: {},
-    progress: () => {},
-    log: () => {},
-    elicit: refuse,
-    sample: refuse,
-    listRoots: refuse,
-    notify: { listChanged: () => {}, resourceUpdated: () => {} },
-  };
-}
 
 describe("echo plugin", () => {
   it("declares the echo tool with read-only, idempotent annotations", async () => {
@@ -32,13 +15,13 @@ describe("echo plugin", () => {
 
   it("returns exactly one text content equal to the input text", async () => {
     const instance = await PluginInstance.create(plugin);
-    const result = await instance.callTool("echo", { text: "héllo\nworld" }, hostContext());
+    const result = await instance.callTool("echo", { text: "héllo\nworld" }, createTestCallContext());
     expect(result).toEqual({ content: [{ type: "text", text: "héllo\nworld" }] });
   });
 
   it("echoes the empty string", async () => {
     const instance = await PluginInstance.create(plugin);
-    const result = await instance.callTool("echo", { text: "" }, hostContext());
+    const result = await instance.callTool("echo", { text: "" }, createTestCallContext());
     expect(result.content).toEqual([{ type: "text", text: "" }]);
   });
 
@@ -55,7 +38,7 @@ describe("echo plugin", () => {
       name: "echo",
       arguments: [{ name: "text", required: true }],
     });
-    const result = await instance.getPrompt("echo", { text: "say this" }, hostContext());
+    const result = await instance.getPrompt("echo", { text: "say this" }, createTestCallContext());
     expect(result.messages).toEqual([{ role: "user", content: { type: "text", text: "say this" } }]);
   });
 });

@@ -2,7 +2,7 @@
 import { chmod, mkdir, mkdtemp, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
+import { createTestCallContext, type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
 import plugin from "../src/index.js";
 
 export interface Fixture {
@@ -17,20 +17,7 @@ export interface Fixture {
 export const MAX_READ_BYTES = 1024;
 
 export function hostContext(): HostCallContext {
-  const refuse = () => Promise.reject(new Error("not available in tests"));
-  return {
-    signal: new AbortController().signal,
-    progressToken: undefined,
-    subject: undefined,
-    protocolVersion: "2025-11-25",
-    clientCapabilities: {},
-    progress: () => {},
-    log: () => {},
-    elicit: refuse,
-    sample: refuse,
-    listRoots: refuse,
-    notify: { listChanged: () => {}, resourceUpdated: () => {} },
-  };
+  return createTestCallContext();
 }
 
 export async function createFixture(config: Record<string, unknown> = {}): Promise<Fixture> {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CallToolResult } from "@mcp-runtime/plugin-sdk";
-import { type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
+import { createTestCallContext, type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
 import plugin from "../src/index.js";
 
 export const PAGE_HTML = readFileSync(new URL("./fixtures/page.html.txt", import.meta.url), "utf8");
@@ -86,20 +86,7 @@ export async function startServer(): Promise<TestServer> {
 }
 
 export function hostContext(signal: AbortSignal = new AbortController().signal): HostCallContext {
-  const refuse = () => Promise.reject(new Error("not available in tests"));
-  return {
-    signal,
-    progressToken: undefined,
-    subject: undefined,
-    protocolVersion: "2025-11-25",
-    clientCapabilities: {},
-    progress: () => {},
-    log: () => {},
-    elicit: refuse,
-    sample: refuse,
-    listRoots: refuse,
-    notify: { listChanged: () => {}, resourceUpdated: () => {} },
-  };
+  return createTestCallContext({ signal });
 }
 
 /**

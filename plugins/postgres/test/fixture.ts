@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { CallToolResult } from "@mcp-runtime/plugin-sdk";
-import { type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
+import { createTestCallContext, type HostCallContext, PluginInstance } from "@mcp-runtime/plugin-sdk/host";
 import { Client } from "pg";
 import plugin, { closePools } from "../src/index.js";
 
@@ -79,20 +79,7 @@ export async function createDatabase(): Promise<Database> {
 }
 
 export function hostContext(): HostCallContext {
-  const refuse = () => Promise.reject(new Error("not available in tests"));
-  return {
-    signal: new AbortController().signal,
-    progressToken: undefined,
-    subject: undefined,
-    protocolVersion: "2025-11-25",
-    clientCapabilities: {},
-    progress: () => {},
-    log: () => {},
-    elicit: refuse,
-    sample: refuse,
-    listRoots: refuse,
-    notify: { listChanged: () => {}, resourceUpdated: () => {} },
-  };
+  return createTestCallContext();
 }
 
 export async function call(
