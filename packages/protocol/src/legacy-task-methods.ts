@@ -9,7 +9,14 @@ import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
 import type { RequestContext } from "./request-context.js";
 import type { ServerSession } from "./server.js";
 import type { MethodHandler } from "./server-methods.js";
-import { isTerminalStatus, type TaskBackend, type TaskView, taskNotFound, taskOwner } from "./tasks.js";
+import {
+  isTerminalStatus,
+  type TaskBackend,
+  type TaskView,
+  taskIdOf,
+  taskNotFound,
+  taskOwner,
+} from "./tasks.js";
 import type { ClientCapabilities, JsonObject, ToolDescriptor } from "./types.js";
 import { MetaKey } from "./versions.js";
 
@@ -79,13 +86,6 @@ function backendOf(session: ServerSession, method: string, ctx: RequestContext |
   if (!backend || !usesLegacyTasks(ctx))
     throw new JsonRpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
   return backend;
-}
-
-function taskIdOf(params: JsonObject): string {
-  const taskId = params.taskId;
-  if (typeof taskId !== "string" || taskId.length === 0)
-    throw invalidParams('Invalid params: "taskId" must be a non-empty string');
-  return taskId;
 }
 
 function ownerOf(ctx: RequestContext | undefined): string {

@@ -15,6 +15,7 @@ import {
   missingTasksCapability,
   type TaskBackend,
   type TaskView,
+  taskIdOf,
   taskNotFound,
   taskOwner,
 } from "./tasks.js";
@@ -25,13 +26,6 @@ function backendFor(session: ServerSession, method: string, ctx: RequestContext 
   if (!backend) throw new JsonRpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
   if (!ctx || !declaresTasks(ctx.identity.clientCapabilities)) throw missingTasksCapability();
   return backend;
-}
-
-function taskIdOf(params: JsonObject): string {
-  const taskId = params.taskId;
-  if (typeof taskId !== "string" || taskId.length === 0)
-    throw invalidParams('Invalid params: "taskId" must be a non-empty string');
-  return taskId;
 }
 
 function ownerOf(ctx: RequestContext): string {

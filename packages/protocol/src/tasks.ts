@@ -2,7 +2,7 @@
  * @module The `io.modelcontextprotocol/tasks` extension (SEP-2663): wire shapes, the per-tool task
  * policy, and the `TaskBackend` contract the runtime implements (with its job queue). No I/O here.
  */
-import { ErrorCode, JsonRpcError } from "./errors.js";
+import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
 import type { InputRequest } from "./request-context.js";
 import type { ClientCapabilities, JsonObject } from "./types.js";
 
@@ -81,6 +81,14 @@ export function missingTasksCapability(): JsonRpcError {
 }
 
 /** Tasks are bound to the authenticated subject; unauthenticated callers share one owner. */
+/** The `taskId` param of a task method (tasks/get, tasks/cancel, ...), checked. */
+export function taskIdOf(params: JsonObject): string {
+  const taskId = params.taskId;
+  if (typeof taskId !== "string" || taskId.length === 0)
+    throw invalidParams('Invalid params: "taskId" must be a non-empty string');
+  return taskId;
+}
+
 export function taskOwner(subject: string | undefined): string {
   return subject === undefined ? "anonymous" : `sub:${subject}`;
 }
