@@ -7,10 +7,12 @@
  *   --soak [--calls N] --idle-sessions [--sessions N] --startup   the extra probes (--all: every probe)
  *   --no-throughput    skip the harness (probes only)
  *   --with-in-process  also measure the modern target with plugins on the main thread (the worker hop's price)
+ *   --telemetry        also measure the modern target with telemetry off, with tracing on (OTLP to a
+ *                      discarding sink, default sampler) and with tracing on and the sidecar connected
  * Results: tools/bench/results/<time>.json and a markdown table on stdout.
  */
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -37,6 +39,7 @@ const { values } = parseArgs({
     all: { type: "boolean", default: false },
     "no-throughput": { type: "boolean", default: false },
     "with-in-process": { type: "boolean", default: false },
+    telemetry: { type: "boolean", default: false },
   },
 });
 
@@ -50,7 +53,72 @@ writeFileSync(
   JSON.stringify({ plugins: [{ package: "@mcp-runtime/plugin-echo" }], telemetry: { logLevel: "warn" } }),
 );
 
-function throughput() {
+const telemetryConfig = (telemetry) => {
+  const file = join(workDir, `echo-${Object.keys(telemetry).join("-") || "default"}.json`);
+  writeFileSync(
+    file,
+    JSON.stringify({
+      plugins: [{ package: "@mcp-runtime/plugin-echo" }],
+      telemetry: { logLevel: "warn", ...telemetry },
+    }),
+  );
+  return file;
+};
+
+/** The OTLP sink and the sidecar the telemetry targets talk to; both pinned off the server's core. */
+async function startTelemetryPeers() {
+  const { spawn } = await import("node:child_process");
+  const started = (command, args, ready) =>
+    new Promise((resolve, reject) => {
+      const child = spawn("taskset", ["-c", "1", process.execPath, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      const onData = (chunk) => {
+        out += chunk;
+        const found = ready.exec(out);
+        if (found) resolve({ child, url: found[1] });
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      child.once("exit", (code) => reject(new Error(`${command} exited (${code}):\n${out}`)));
+    });
+  const sink = await started("otlp-sink", [join(here, "otlp-sink.mjs")], /listening on (http:\/\/\S+)/);
+  const sidecarYaml = join(workDir, "sidecar.yaml");
+  rmSync(join(workDir, "audit"), { recursive: true, force: true });
+  writeFileSync(sidecarYaml, "audit: { dir: ./audit }\nlogLevel: warn\n");
+  const sidecar = await started(
+    "mcp-sidecar",
+    [join(repoRoot, "apps/sidecar/bin/mcp-sidecar.js"), "--config", sidecarYaml, "--port", "0"],
+    /mcp-sidecar listening on (http:\/\/\S+)/,
+  );
+  return {
+    otlp: sink.url,
+    sidecar: sidecar.url.replace(/^http/, "ws"),
+    stop() {
+      sink.child.kill("SIGTERM");
+      sidecar.child.kill("SIGTERM");
+    },
+  };
+}
+
+function telemetryTargets(peers) {
+  if (!peers) return [];
+  const target = (name, telemetry) => [
+    "--target",
+    name,
+    "--cmd",
+    `${cli} serve --transport http --port $PORT --config ${telemetryConfig(telemetry)}`,
+    "--modern",
+  ];
+  return [
+    ...target("mcp-runtime-modern-telemetry-off", { metrics: false }),
+    ...target("mcp-runtime-modern-traced", { otlp: peers.otlp }),
+    ...target("mcp-runtime-modern-traced-sidecar", { otlp: peers.otlp, sidecar: peers.sidecar }),
+  ];
+}
+
+function throughput(peers) {
   const harness = prepareHarness(locateHarness(repoRoot), workDir);
   const args = [
     "--out",
@@ -85,6 +153,7 @@ function throughput() {
           "--modern",
         ]
       : []),
+    ...telemetryTargets(peers),
   ];
   log(`harness: ${harness}/run.sh ${args.join(" ")}`);
   const run = spawnSync(join(harness, "run.sh"), args, { stdio: ["ignore", "inherit", "inherit"] });
@@ -95,6 +164,18 @@ function throughput() {
     .sort()
     .at(-1);
   return JSON.parse(readFileSync(join(dir, newest), "utf8"));
+}
+
+/** Each telemetry variant's req/s as a share of the same build with telemetry off. */
+function telemetryRatios(row, modern) {
+  const off = row("mcp-runtime-modern-telemetry-off");
+  if (!off) return {};
+  const share = (r) => (r ? r.rps / off.rps : undefined);
+  return {
+    metricsVsOff: share(modern),
+    tracedVsOff: share(row("mcp-runtime-modern-traced")),
+    tracedSidecarVsOff: share(row("mcp-runtime-modern-traced-sidecar")),
+  };
 }
 
 /** Per-run ratios, then the median across runs. */
@@ -119,6 +200,7 @@ function ratios(result) {
         modern && row("mcp-runtime-modern-inprocess")
           ? modern.rps / row("mcp-runtime-modern-inprocess").rps
           : undefined,
+      ...telemetryRatios(row, modern),
     };
   });
   // Taking the upper of two runs flattered higher-is-better ratios and penalised p99.
@@ -129,7 +211,13 @@ function ratios(result) {
 const report = { time: new Date().toISOString(), node: process.version };
 const lines = ["## mcp-runtime benchmark", ""];
 if (!values["no-throughput"]) {
-  const result = throughput();
+  const peers = values.telemetry ? await startTelemetryPeers() : undefined;
+  let result;
+  try {
+    result = throughput(peers);
+  } finally {
+    peers?.stop();
+  }
   report.throughput = result;
   const { perRun, median: medians } = ratios(result);
   report.ratios = medians;
@@ -148,6 +236,13 @@ if (!values["no-throughput"]) {
     row("stdio pipelined calls/s ÷ raw-stdio", "stdioVsRaw", 0.6),
     row("p99 (modern) ÷ raw-http p99", "p99VsRaw", 2, false),
     row("modern sandboxed ÷ same build in-process (worker hop)", "sandboxVsInProcess"),
+    ...(values.telemetry
+      ? [
+          row("modern, metrics on (default config) ÷ telemetry off", "metricsVsOff"),
+          row("modern, tracing on (default sampler) ÷ telemetry off", "tracedVsOff", 0.85),
+          row("modern, tracing on + sidecar connected ÷ telemetry off", "tracedSidecarVsOff", 0.85),
+        ]
+      : []),
     "",
   );
 }

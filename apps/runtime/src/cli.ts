@@ -96,13 +96,22 @@ async function serve(args: string[]): Promise<Exit> {
     const transport =
       config.server.transport === "http" ? import("./serve-http.js") : import("@mcp-runtime/transport-stdio");
     const { createRuntime } = await import("./runtime.js");
-    runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger, loading });
+    runtime = await createRuntime({
+      config,
+      baseDir: loaded.baseDir,
+      logger,
+      loading,
+      env: process.env,
+      flags,
+      ...(loaded.file === undefined ? {} : { configFile: loaded.file }),
+    });
     await transport;
   } catch (cause) {
     logger.error({ msg: "start-up failed", error: cause instanceof Error ? cause.message : String(cause) });
     logger.flush();
     return 1;
   }
+  watchSighup(runtime, loaded.file);
   if (config.server.transport === "stdio") {
     const { serveStdio } = await import("@mcp-runtime/transport-stdio");
     const connection = serveStdio(runtime.server, { onEvent: (event) => logger.warn(event) });
@@ -117,6 +126,17 @@ async function serve(args: string[]): Promise<Exit> {
   }
   const { serveHttp } = await import("./serve-http.js");
   return serveHttp(runtime, logger);
+}
+
+/** SIGHUP re-reads the config file and applies it as the sidecar's pushes are (hot reload without a sidecar). */
+function watchSighup(runtime: Runtime, file: string | undefined): void {
+  process.on("SIGHUP", () => {
+    if (file === undefined) {
+      runtime.logger.warn({ msg: "SIGHUP ignored: the runtime was started without a config file" });
+      return;
+    }
+    void runtime.reload({ file, source: "sighup" });
+  });
 }
 
 async function main(argv: string[]): Promise<Exit> {

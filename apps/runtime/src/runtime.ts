@@ -1,19 +1,31 @@
-/** @module Wires config, plugins, executor and the protocol server into one runtime. */
-import type { RuntimeConfig } from "@mcp-runtime/config";
+/** @module Wires config, plugins, executor, telemetry and the protocol server into one runtime. */
+import type { ConfigFlags, RuntimeConfig } from "@mcp-runtime/config";
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import { Catalog, McpServer } from "@mcp-runtime/protocol";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
+import type { AuditEvent, RuntimeMetrics } from "@mcp-runtime/telemetry";
 import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
 import type { Logger } from "./logger.js";
 import { type LoadedPlugin, type LoadingPlugins, startPlugins } from "./plugins/load.js";
-import { registerPlugin } from "./plugins/register.js";
+import { type RegisterHooks, registerPlugin } from "./plugins/register.js";
 import { createTaskRuntime, type TaskRuntime } from "./queue/task-runtime.js";
+import {
+  ConfigReloader,
+  type ReloadOutcome,
+  type ReloadRequest,
+  type ReloadTarget,
+} from "./reload/config-reloader.js";
+import { RuntimeRequestObserver } from "./telemetry/request-observer.js";
+import { startTelemetry, type Telemetry } from "./telemetry/setup.js";
+import { TracedTaskBackend } from "./telemetry/traced-tasks.js";
 import { RUNTIME_VERSION } from "./version.js";
 
 export type { LoadedPlugin, LoadingPlugins } from "./plugins/load.js";
+export type { ReloadOutcome, ReloadRequest } from "./reload/config-reloader.js";
 export { RUNTIME_VERSION } from "./version.js";
 
 export interface Runtime {
+  /** the config in force (replaced by each applied reload) */
   readonly config: RuntimeConfig;
   readonly server: McpServer;
   readonly catalog: Catalog;
@@ -23,6 +35,14 @@ export interface Runtime {
   health(): readonly PoolHealth[];
   /** the job queue behind long calls and MCP tasks */
   readonly tasks: TaskRuntime;
+  /** Prometheus metrics, unless `telemetry.metrics` is off */
+  readonly metrics: RuntimeMetrics | undefined;
+  /** Applies a changed config file in place, or refuses it whole with the reason. */
+  reload(request: ReloadRequest): Promise<ReloadOutcome>;
+  /** Called with each applied config (the HTTP front door updates its tokens from it). */
+  onConfigApplied(listener: (config: RuntimeConfig) => void): void;
+  /** Records an audit event (sent to the sidecar when one is configured). */
+  audit(event: AuditEvent): void;
   close(): Promise<void>;
 }
 
@@ -39,6 +59,11 @@ export interface RuntimeOptions {
   loading?: LoadingPlugins<ReportingExecutor>;
   /** "worker": this process only consumes the queue (`mcp-runtime worker`) */
   role?: "serve" | "worker";
+  /** what a reload re-applies on top of the file (the start-up env and flags) */
+  env?: Readonly<Record<string, string | undefined>>;
+  flags?: ConfigFlags;
+  /** the config file this runtime was started from, if any (its text's sha256 is the config version) */
+  configFile?: string;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -48,9 +73,22 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     options.loading ??
     startPlugins(config.plugins, baseDir, options.executor ?? chooseExecutor(process.env, logger));
   let tasks: TaskRuntime | undefined;
+  let telemetry: Telemetry | undefined;
   let plugins: LoadedPlugin[] = [];
+  // Read by metrics at scrape time and by the observer per call; set once the runtime exists.
+  let runtime: Runtime | undefined;
+  const toolPlugins = new Map<string, string>();
   try {
-    tasks = await createTaskRuntime(config);
+    [tasks, telemetry] = await Promise.all([
+      createTaskRuntime(config),
+      startTelemetry(config, logger, {
+        sessions: () => runtime?.server.sessionCount ?? 0,
+        queue: () => (runtime ? runtime.tasks.metrics() : Promise.resolve(undefined)),
+        sandboxes: () => executor.health?.() ?? [],
+        configFile: options.configFile,
+        reload: (request) => (runtime ? runtime.reload(request) : Promise.reject(new Error("not started"))),
+      }),
+    ]);
     plugins = await loading;
   } catch (cause) {
     await loading.then(
@@ -59,11 +97,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     );
     await executor.close();
     await tasks?.close();
+    await telemetry?.close();
     throw cause;
   }
   const catalog = new Catalog();
+  const { metrics, tracing, link } = telemetry;
+  const observed = metrics !== undefined || tracing !== undefined || link !== undefined;
   const server = new McpServer({
-    tasks: tasks.backend,
+    tasks: tracing ? new TracedTaskBackend(tasks.backend, tracing) : tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
     catalog,
     logger: {
@@ -71,32 +112,43 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       warn: (event) => logger.warn(event),
       debug: (event) => logger.debug(event),
     },
+    ...(observed
+      ? {
+          observer: new RuntimeRequestObserver({
+            metrics,
+            tracing,
+            audit: link,
+            logger,
+            pluginOf: (tool) => toolPlugins.get(tool),
+          }),
+        }
+      : {}),
   });
   const notifier: ChangeNotifier = {
     listChanged: (kind) => server.notifyListChanged(kind),
     resourceUpdated: (uri) => server.resourceUpdated(uri),
   };
+  const hooks: RegisterHooks = { tracing };
+  const indexTools = (loaded: readonly LoadedPlugin[]) => {
+    toolPlugins.clear();
+    for (const { resolved, host } of loaded)
+      for (const tool of host.manifest.tools) toolPlugins.set(tool.name, resolved.id);
+  };
+  const taskRuntime = tasks;
   try {
-    for (const { resolved, host } of plugins) {
-      registerPlugin(catalog, host, notifier);
-      tasks.addPlugin(host.manifest);
-      logger.info({
-        msg: "plugin loaded",
-        plugin: resolved.id,
-        package: resolved.packageName,
-        version: resolved.packageVersion,
-        executor: executor.kind,
-        tools: host.manifest.tools.length,
-        resources: host.manifest.resources.length + host.manifest.resourceTemplates.length,
-        prompts: host.manifest.prompts.length,
-      });
+    for (const plugin of plugins) {
+      registerPlugin(catalog, plugin.host, notifier, hooks);
+      taskRuntime.addPlugin(plugin.host.manifest);
+      logLoaded(logger, plugin, executor.kind);
     }
   } catch (cause) {
     await Promise.allSettled(plugins.map((p) => p.host.close()));
     await executor.close();
     await tasks.close();
+    await telemetry.close();
     throw cause;
   }
+  indexTools(plugins);
   // With BullMQ, serving nodes also work the queue unless MCP_QUEUE_WORKER=off (dedicated workers).
   if (
     options.role === "worker" ||
@@ -104,18 +156,72 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     process.env.MCP_QUEUE_WORKER !== "off"
   )
     tasks.startWorker(catalog);
-  return {
+
+  const appliedListeners: ((config: RuntimeConfig) => void)[] = [];
+  const target: ReloadTarget = {
     config,
+    plugins,
+    catalog,
+    executor,
+    notifier,
+    hooks,
+    logger,
+    env: options.env ?? process.env,
+    flags: options.flags ?? {},
+    addPlugin: (plugin) => {
+      taskRuntime.addPlugin(plugin.host.manifest);
+      logLoaded(logger, plugin, executor.kind);
+    },
+    applied: (next) => {
+      indexTools(target.plugins);
+      for (const listener of appliedListeners) listener(next);
+    },
+  };
+  const reloader = new ConfigReloader(target);
+  const tel = telemetry;
+  runtime = {
+    get config() {
+      return target.config;
+    },
     server,
     catalog,
-    plugins,
+    get plugins() {
+      return target.plugins;
+    },
     logger,
     health: () => executor.health?.() ?? [],
     tasks,
+    metrics,
+    async reload(request) {
+      const outcome = await reloader.apply(request);
+      tel.reported(request, outcome);
+      return outcome;
+    },
+    onConfigApplied(listener) {
+      appliedListeners.push(listener);
+    },
+    audit(event) {
+      link?.push(event);
+    },
     async close() {
-      await tasks.close();
-      await Promise.allSettled(plugins.map((p) => p.host.close()));
+      await taskRuntime.close();
+      await Promise.allSettled(target.plugins.map((p) => p.host.close()));
       await executor.close();
+      await tel.close();
     },
   };
+  return runtime;
+}
+
+function logLoaded(logger: Logger, { resolved, host }: LoadedPlugin, executor: string): void {
+  logger.info({
+    msg: "plugin loaded",
+    plugin: resolved.id,
+    package: resolved.packageName,
+    version: resolved.packageVersion,
+    executor,
+    tools: host.manifest.tools.length,
+    resources: host.manifest.resources.length + host.manifest.resourceTemplates.length,
+    prompts: host.manifest.prompts.length,
+  });
 }

@@ -20,8 +20,35 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     resourceUrl,
     onAuthenticated: (p: { subject: string; clientId?: string }) =>
       logger.debug({ msg: "authenticated", subject: p.subject, client: p.clientId }),
-    onRefused: (r: { status: number; error?: string; description: string }) =>
-      logger.info({ msg: "auth refused", ...r }),
+    onRefused: (r: { status: number; error?: string; description: string }) => {
+      logger.info({ msg: "auth refused", ...r });
+      runtime.metrics?.authFailed(r.status);
+      runtime.audit({
+        type: "auth_failure",
+        ts: Date.now(),
+        status: r.status,
+        reason: r.description,
+        ...(r.error === undefined ? {} : { error: r.error }),
+      });
+    },
+  };
+  // Reloaded tokens and tool scopes apply from the next request (auth.mode itself needs a restart).
+  if (auth) runtime.onConfigApplied((config) => auth.update(config.auth));
+  const metrics = runtime.metrics;
+  const routes = metrics && {
+    "/metrics": (_req: unknown, res: import("node:http").ServerResponse) => {
+      metrics.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
+          res.end(text);
+        },
+        (cause: unknown) => {
+          logger.warn({ msg: "metrics scrape failed", error: String(cause) });
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end("metrics unavailable\n");
+        },
+      );
+    },
   };
   let running: Awaited<ReturnType<typeof startHttpServer>>;
   // Discovery is retried on demand: an issuer that is down at start-up delays logins, not the runtime.
@@ -42,6 +69,7 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
       // should not take the whole node out of a load balancer).
       readinessDetail: () => ({ plugins: runtime.health() }),
+      ...(routes ? { routes } : {}),
       ...(authModule && auth && authHooks
         ? { authenticate: authModule.createHttpAuthHook(auth, authHooks) }
         : {}),

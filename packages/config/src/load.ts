@@ -11,6 +11,11 @@ import { validateConfig } from "./validate.js";
 export interface LoadConfigOptions {
   /** YAML (`.yaml`, `.yml`) or JSON (`.json`); relative to `cwd`. Omitted: defaults plus overrides. */
   file?: string;
+  /**
+   * The text of `file`, when the caller already has it (a config pushed over the network): it is
+   * parsed as that file would be (format by extension, relative paths against its directory).
+   */
+  text?: string;
   /** Source of overrides and `${VAR}` values; defaults to `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
   /** CLI flags; they beat env, which beats the file. */
@@ -40,7 +45,7 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadC
   let raw: unknown = {};
   const issues: ConfigIssue[] = [];
   if (file !== undefined) {
-    const read = await readConfigFile(file, label);
+    const read = await readConfigFile(file, label, options.text);
     if (!read.ok) return read;
     const substituted = substituteEnv(read.value, env);
     raw = substituted.value;
@@ -76,6 +81,9 @@ function checkOptions(options: LoadConfigOptions): void {
     if (value !== undefined && (typeof value !== "string" || value === "")) {
       throw new TypeError(`"${key}" option must be a non-empty string`);
     }
+  }
+  if (options.text !== undefined && (typeof options.text !== "string" || options.file === undefined)) {
+    throw new TypeError('"text" option must be a string, given together with "file"');
   }
   for (const key of ["env", "flags"] as const) {
     const value: unknown = options[key];

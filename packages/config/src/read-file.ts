@@ -10,9 +10,10 @@ export type ReadResult = { ok: true; value: unknown } | ConfigFailure;
 
 /**
  * Reads `file` (absolute) and parses it by extension. `label` is how issues name the file (the
- * path as the caller gave it). An empty YAML document is `{}`, i.e. all defaults.
+ * path as the caller gave it). An empty YAML document is `{}`, i.e. all defaults. `given` is the
+ * file's text when the caller already has it (a config pushed by the sidecar).
  */
-export async function readConfigFile(file: string, label: string): Promise<ReadResult> {
+export async function readConfigFile(file: string, label: string, given?: string): Promise<ReadResult> {
   const extension = extname(file).toLowerCase();
   const parse = PARSERS[extension];
   if (parse === undefined) {
@@ -22,7 +23,7 @@ export async function readConfigFile(file: string, label: string): Promise<ReadR
   }
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = given ?? (await readFile(file, "utf8"));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return failure("CONFIG_NOT_FOUND", [{ path: label, message: "file not found" }]);

@@ -227,6 +227,8 @@ const telemetrySchema = z.strictObject({
   sidecar: urlOf(["ws", "wss"]).optional(),
   otlp: httpUrlSchema.optional(),
   logLevel: logLevelSchema.default("info"),
+  metrics: z.boolean().default(true),
+  auditBufferEvents: posInt.default(100_000),
 });
 
 function reportDuplicates(

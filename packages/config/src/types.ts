@@ -144,9 +144,15 @@ export interface LimitsConfig {
 }
 
 export interface TelemetryConfig {
+  /** `ws://host:port` of the sidecar this runtime sends audit events to and takes config from */
   sidecar?: string;
+  /** OTLP/HTTP base URL for traces (`OTEL_EXPORTER_OTLP_ENDPOINT`); unset, tracing is off */
   otlp?: string;
   logLevel: LogLevel;
+  /** Prometheus `/metrics` on the HTTP port and request metrics on the hot path */
+  metrics: boolean;
+  /** audit events held while the sidecar is away; older ones are dropped (and counted) past this */
+  auditBufferEvents: number;
 }
 
 export interface RedisConfig {

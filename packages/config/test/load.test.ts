@@ -316,3 +316,24 @@ describe("loadConfigOrThrow", () => {
     );
   });
 });
+
+describe("loadConfig with the file's text given", () => {
+  it("parses the given text as that file (format by extension, paths against its folder) without reading it", async () => {
+    const loaded = await loadConfig({
+      file: "/nowhere/on/disk/runtime.yaml",
+      text: "server: { port: 1234 }\nplugins:\n  - { path: ./plugins/echo }\n",
+      env: {},
+    });
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.config.server.port).toBe(1234);
+    expect(loaded.baseDir).toBe("/nowhere/on/disk");
+  });
+
+  it("reports a syntax error in the given text with the file's name", async () => {
+    const loaded = await loadConfig({ file: "pushed.json", text: "{ nope", env: {} });
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    expect(loaded.issues[0]?.path).toBe("pushed.json");
+  });
+});

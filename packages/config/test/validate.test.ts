@@ -36,7 +36,7 @@ describe("validateConfig: defaults", () => {
       cache: { backend: "memory", ttlSeconds: 60, encrypt: false, maxEntries: 10_000 },
       queue: { backend: "memory", longCallMs: 5_000, concurrency: 8, resultTtlSeconds: 3_600 },
       limits: { perTool: {} },
-      telemetry: { logLevel: "info" },
+      telemetry: { logLevel: "info", metrics: true, auditBufferEvents: 100_000 },
       redis: {},
     });
   });

@@ -66,6 +66,7 @@ export {
   type CacheHints,
   McpServer,
   type McpServerOptions,
+  type RequestObserver,
   type ServerLogger,
   ServerSession,
   type SessionOptions,

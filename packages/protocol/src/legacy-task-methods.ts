@@ -120,14 +120,17 @@ export async function createLegacyToolTask(
   if (!backend?.policy(name))
     throw new JsonRpcError(ErrorCode.MethodNotFound, `Tool ${name} does not support task-augmented calls`);
   const owner = ownerOf(ctx);
-  const view = await backend.submit({
-    tool: name,
-    arguments: args,
-    owner,
-    protocolVersion: ctx.identity.protocolVersion,
-    clientCapabilities: ctx.identity.clientCapabilities,
-    inputResponses: {},
-  });
+  const view = await backend.submit(
+    {
+      tool: name,
+      arguments: args,
+      owner,
+      protocolVersion: ctx.identity.protocolVersion,
+      clientCapabilities: ctx.identity.clientCapabilities,
+      inputResponses: {},
+    },
+    ctx.observation,
+  );
   notifyStatus(session, backend, view, owner);
   return { task: legacyTask(view) };
 }

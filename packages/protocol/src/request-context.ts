@@ -77,6 +77,8 @@ export class RequestContext {
   readonly method: string;
   readonly identity: RequestIdentity;
   readonly progressToken: string | number | undefined;
+  /** What the server's `RequestObserver` returned for this request (e.g. its span); else undefined. */
+  readonly observation: unknown;
   private readonly host: ContextHost;
   private readonly channel: RequestChannel;
   private readonly logThreshold: number;
@@ -97,6 +99,7 @@ export class RequestContext {
     logLevel: LoggingLevel | undefined;
     host: ContextHost;
     channel: RequestChannel;
+    observation?: unknown;
     inputResponses?: Record<string, JsonObject>;
   }) {
     this.requestId = init.requestId;
@@ -106,6 +109,7 @@ export class RequestContext {
     this.logThreshold = logLevelRank(init.logLevel);
     this.host = init.host;
     this.channel = init.channel;
+    this.observation = init.observation;
     this.inputResponses = init.inputResponses;
   }
 

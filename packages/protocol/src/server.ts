@@ -79,6 +79,20 @@ export interface McpServerOptions {
   capabilities?: ServerCapabilities;
   /** Enables the io.modelcontextprotocol/tasks extension, backed by the runtime's job queue. */
   tasks?: TaskBackend;
+  /**
+   * Sees every request start and end (traces, metrics, audit). Absent, requests pay one property
+   * read; present, its `start` result reaches handlers as `RequestContext.observation`.
+   */
+  observer?: RequestObserver;
+}
+
+/**
+ * Watches requests without taking part in them. `start` runs before dispatch; `end` runs once the
+ * response is known (`undefined`: a cancelled request or a notification-like end). Neither may throw.
+ */
+export interface RequestObserver<T = unknown> {
+  start(request: JsonRpcRequest, session: ServerSession): T;
+  end(observation: T, request: JsonRpcRequest, response: JsonRpcResponse | undefined): void;
 }
 
 const SILENT: ServerLogger = { error() {}, warn() {} };
@@ -92,6 +106,7 @@ export class McpServer {
   readonly clientRequestTimeoutMs: number;
   readonly logger: ServerLogger;
   readonly tasks: TaskBackend | undefined;
+  readonly observer: RequestObserver | undefined;
   private readonly extraCapabilities: ServerCapabilities;
   private readonly sessions = new Set<ServerSession>();
   private capabilitiesCache: ServerCapabilities | undefined;
@@ -116,6 +131,7 @@ export class McpServer {
     this.logger = options.logger ?? SILENT;
     this.extraCapabilities = options.capabilities ?? {};
     this.tasks = options.tasks;
+    this.observer = options.observer;
     if (this.tasks) {
       const extensions = { ...(this.extraCapabilities.extensions ?? {}), [TASKS_EXTENSION]: {} };
       this.extraCapabilities = { ...this.extraCapabilities, extensions };
@@ -169,6 +185,8 @@ export class McpServer {
 export interface SessionOptions {
   /** Authenticated subject of the connection, if any. */
   subject?: string;
+  /** The transport's id of this session (legacy `Mcp-Session-Id`), for observers; never sent. */
+  id?: string;
   /**
    * Tools this session's caller may see and call (per-tool scopes); others are left out of
    * `tools/list` and `tools/call` answers "Unknown tool". Default: every tool.
@@ -203,6 +221,7 @@ export class ServerSession implements ContextHost {
   readonly server: McpServer;
   readonly peer: RequestChannel;
   readonly subject: string | undefined;
+  readonly id: string | undefined;
   readonly toolFilter: ((toolName: string) => boolean) | undefined;
   /** legacy state; `undefined` until `initialize` */
   protocolVersion: string | undefined;
@@ -227,6 +246,7 @@ export class ServerSession implements ContextHost {
     this.server = server;
     this.peer = peer;
     this.subject = options.subject;
+    this.id = options.id;
     this.toolFilter = options.toolFilter;
     if (options.assumeLegacyVersion !== undefined) {
       this.protocolVersion = options.assumeLegacyVersion;
@@ -272,9 +292,30 @@ export class ServerSession implements ContextHost {
     return Promise.resolve(undefined);
   }
 
-  async handleRequest(
+  handleRequest(
     request: JsonRpcRequest,
     channel: RequestChannel = this.peer,
+  ): Promise<JsonRpcResponse | undefined> {
+    const observer = this.server.observer;
+    if (observer === undefined) return this.dispatch(request, channel, undefined);
+    return this.observe(observer, request, channel);
+  }
+
+  private async observe(
+    observer: RequestObserver,
+    request: JsonRpcRequest,
+    channel: RequestChannel,
+  ): Promise<JsonRpcResponse | undefined> {
+    const observation = observer.start(request, this);
+    const response = await this.dispatch(request, channel, observation);
+    observer.end(observation, request, response);
+    return response;
+  }
+
+  private async dispatch(
+    request: JsonRpcRequest,
+    channel: RequestChannel,
+    observation: unknown,
   ): Promise<JsonRpcResponse | undefined> {
     const { id, method } = request;
     const params = request.params ?? {};
@@ -282,7 +323,7 @@ export class ServerSession implements ContextHost {
     try {
       if (claimsModernEra(meta)) {
         const envelope = readModernEnvelope(meta as JsonObject);
-        return await this.dispatchModern(request, params, meta as JsonObject, envelope, channel);
+        return await this.dispatchModern(request, params, meta as JsonObject, envelope, channel, observation);
       }
       if (method === "initialize") return success(id, this.initialize(params));
       if (method === "ping") return success(id, {});
@@ -311,6 +352,7 @@ export class ServerSession implements ContextHost {
         this.legacyIdentity,
         this.logLevel ?? "debug",
         channel,
+        observation,
       );
       return result === undefined ? undefined : success(id, result);
     } catch (cause) {
@@ -324,6 +366,7 @@ export class ServerSession implements ContextHost {
     meta: JsonObject,
     envelope: ModernEnvelope,
     channel: RequestChannel,
+    observation: unknown,
   ): Promise<JsonRpcResponse | undefined> {
     const handler = handlers.get(request.method);
     if (!handler || handler.era === "legacy") throw methodNotFound(request.method);
@@ -334,7 +377,16 @@ export class ServerSession implements ContextHost {
       clientInfo: envelope.clientInfo,
       subject: this.subject,
     };
-    const result = await this.run(handler, request, params, meta, identity, envelope.logLevel, channel);
+    const result = await this.run(
+      handler,
+      request,
+      params,
+      meta,
+      identity,
+      envelope.logLevel,
+      channel,
+      observation,
+    );
     if (result === undefined) return undefined;
     const decorated: JsonObject = { ...result };
     decorated.resultType ??= "complete";
@@ -362,6 +414,7 @@ export class ServerSession implements ContextHost {
     identity: RequestIdentity,
     logLevel: LoggingLevel | undefined,
     channel: RequestChannel,
+    observation: unknown,
   ): Promise<JsonObject | undefined> {
     if (!handler.withContext) return handler.handle(this, params, undefined, request, channel);
     if (this.inFlight.has(request.id)) {
@@ -386,6 +439,7 @@ export class ServerSession implements ContextHost {
       logLevel,
       host: this,
       channel,
+      observation,
       ...(input ? { inputResponses: input.responses } : {}),
     });
     const entry = { ctx: ctx as RequestContext | undefined };

@@ -107,14 +107,17 @@ export async function routeToolCall(
   const declared = declaresTasks(ctx.identity.clientCapabilities);
   if (!declared && policy.support === "required") throw missingTasksCapability();
   const owner = ownerOf(ctx);
-  const created = await backend.submit({
-    tool: name,
-    arguments: args,
-    owner,
-    protocolVersion: ctx.identity.protocolVersion,
-    clientCapabilities: ctx.identity.clientCapabilities,
-    inputResponses: ctx.answers,
-  });
+  const created = await backend.submit(
+    {
+      tool: name,
+      arguments: args,
+      owner,
+      protocolVersion: ctx.identity.protocolVersion,
+      clientCapabilities: ctx.identity.clientCapabilities,
+      inputResponses: ctx.answers,
+    },
+    ctx.observation,
+  );
   // Clients without the extension wait for the result, as for any call (the spec: no task for them).
   const window = declared ? policy.inlineMs : Number.POSITIVE_INFINITY;
   const view = window > 0 ? await backend.settle(created.taskId, owner, window, ctx.signal) : created;

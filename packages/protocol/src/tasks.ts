@@ -50,8 +50,11 @@ export interface TaskCall {
 /** Implemented by the runtime on its job queue; every method is bound to the caller (`owner`). */
 export interface TaskBackend {
   policy(tool: string): TaskPolicy | undefined;
-  /** Stores the task durably: `get` finds it as soon as this resolves. */
-  submit(call: TaskCall): Promise<TaskView>;
+  /**
+   * Stores the task durably: `get` finds it as soon as this resolves. `observation` is the
+   * request's `RequestContext.observation` (its span, for instance), for backends that trace.
+   */
+  submit(call: TaskCall, observation?: unknown): Promise<TaskView>;
   /** Waits until the task is terminal or needs input, or `ms` passed; returns its view then. */
   settle(taskId: string, owner: string, ms: number, signal?: AbortSignal): Promise<TaskView | undefined>;
   get(taskId: string, owner: string): Promise<TaskView | undefined>;

@@ -64,6 +64,9 @@ export interface PluginHost {
     value: string,
     context: Record<string, string>,
   ): Promise<Completion>;
+  /** Calls accepted and not yet settled (a reload waits for 0 before it closes a replaced host). */
+  readonly inFlight: number;
+  /** Stops the host; calls still in flight fail. */
   close(): Promise<void>;
 }
 

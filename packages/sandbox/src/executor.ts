@@ -27,7 +27,8 @@ export class SandboxExecutor {
 
   /** Per plugin: breaker state and live hosts, for `/readyz` and logs. */
   health(): PoolHealth[] {
-    return this.pools.flatMap((pool) => (pool ? [pool.health()] : []));
+    // A pool closed by a config reload stays listed until it is gone from here.
+    return this.pools.flatMap((pool) => (pool && !pool.isClosed ? [pool.health()] : []));
   }
 
   async close(): Promise<void> {

@@ -139,6 +139,16 @@ export class PluginPool implements PluginHost {
     return pool;
   }
 
+  get inFlight(): number {
+    let count = this.queue.length;
+    for (const slot of this.slots) count += slot.inflight.size;
+    return count;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   health(): PoolHealth {
     this.breaker.allows();
     return {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
 import {
   claimsModernEra,
+  type DecodedFrame,
   decodeFrame,
   ErrorCode,
   isModernVersion,
@@ -176,6 +177,12 @@ async function dispatch(
     else writeJson(res, 200, JSON.stringify({ status: "ok", ...detail() }));
     return;
   }
+  const route = options.routes.size === 0 ? undefined : options.routes.get(path);
+  if (route !== undefined) {
+    if (req.method === "GET" || req.method === "HEAD") route(req, res);
+    else writeStatus(res, 405, { allow: "GET, HEAD" });
+    return;
+  }
   const isMcp = path === options.path;
   const isSse = options.legacySse && (path === options.ssePath || path === options.messagesPath);
   if (!isMcp && !isSse) {
@@ -242,6 +249,9 @@ async function post(
     writeJson(res, 400, JSON.stringify(frame.error));
     return;
   }
+  // W3C trace context in the HTTP headers continues in the protocol core as `_meta.traceparent`.
+  const traceparent = req.headers.traceparent;
+  if (typeof traceparent === "string") carryTraceContext(frame, traceparent, req.headers.tracestate);
   const refused = refuseToolCalls(frame, grant);
   if (refused !== undefined) {
     writeError(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
@@ -265,6 +275,23 @@ async function post(
     return;
   }
   await handleLegacyPost(ctx, req, res, frame, subject, grant);
+}
+
+/** Copies the `traceparent` (and `tracestate`) headers into each request's `_meta` unless it has its own. */
+function carryTraceContext(frame: DecodedFrame, traceparent: string, tracestate: unknown): void {
+  if (frame.kind === "batch") {
+    for (const part of frame.messages) carryTraceContext(part, traceparent, tracestate);
+    return;
+  }
+  if (frame.kind !== "message" || !("method" in frame.message)) return;
+  const message = frame.message;
+  const params = message.params ?? {};
+  message.params = params;
+  const meta = (params._meta ?? {}) as JsonObject;
+  params._meta = meta;
+  if (meta.traceparent !== undefined) return;
+  meta.traceparent = traceparent;
+  if (typeof tracestate === "string") meta.tracestate = tracestate;
 }
 
 /**

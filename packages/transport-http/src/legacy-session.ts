@@ -48,7 +48,10 @@ export class LegacySession implements SessionRecord {
       init.lifecycle,
       init.events ? { events: init.events, sessionId: init.id, streamId: STANDALONE_STREAM } : undefined,
     );
-    this.session = init.server.createSession(this.standalone, sessionOptions(init.subject, init.grant));
+    this.session = init.server.createSession(this.standalone, {
+      ...sessionOptions(init.subject, init.grant),
+      id: init.id,
+    });
   }
 
   get isClosed(): boolean {

@@ -1,5 +1,5 @@
 /** @module Options of the HTTP transport, checked and defaulted once in the factory. */
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { EventStore } from "./event-store.js";
 import type { LegacySession } from "./legacy-session.js";
 import type { SessionStore } from "./session-store.js";
@@ -59,6 +59,11 @@ export interface HttpTransportOptions {
   onEvent?(event: TransportEvent): void;
   /** Extra fields for the `/readyz` body (e.g. per-plugin sandbox state); called per probe. */
   readinessDetail?(): Record<string, unknown>;
+  /**
+   * Plain GET endpoints served beside `/healthz` (e.g. `/metrics`), by exact path, before the
+   * Host/Origin and auth checks of the MCP endpoint (probes and scrapers send neither).
+   */
+  routes?: Readonly<Record<string, (req: IncomingMessage, res: ServerResponse) => void>>;
 }
 
 export interface ResolvedOptions {
@@ -73,6 +78,7 @@ export interface ResolvedOptions {
   authenticate: HttpTransportOptions["authenticate"];
   onEvent(event: TransportEvent): void;
   readinessDetail: HttpTransportOptions["readinessDetail"];
+  routes: ReadonlyMap<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
@@ -101,5 +107,6 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
     authenticate: options.authenticate,
     onEvent: options.onEvent ?? (() => {}),
     readinessDetail: options.readinessDetail,
+    routes: new Map(Object.entries(options.routes ?? {})),
   };
 }

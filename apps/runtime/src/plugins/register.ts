@@ -15,8 +15,17 @@ import type {
   ListRootsResult,
   LoggingLevel,
   RequestContext,
+  ToolEntry,
 } from "@mcp-runtime/protocol";
+import type { Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { PluginHost } from "../executor/executor.js";
+import { Observation } from "../telemetry/request-observer.js";
+
+/** What registration adds around each call; absent parts cost nothing per call. */
+export interface RegisterHooks {
+  /** each tool call gets a `sandbox.call` child span of its request's span */
+  tracing?: Tracing | undefined;
+}
 
 /** Adapts a protocol RequestContext to what plugin hosts expect, without allocating closures. */
 export class CallBridge implements HostCallContext {
@@ -67,17 +76,50 @@ export class CallBridge implements HostCallContext {
   }
 }
 
+/** A tool call inside a `sandbox.call` span, child of the request's span. */
+function tracedCall(
+  tracing: Tracing,
+  host: PluginHost,
+  name: string,
+  notifier: ChangeNotifier,
+): ToolEntry["call"] {
+  const attributes = { "mcp.plugin.id": host.id, "gen_ai.tool.name": name };
+  return async (args, ctx) => {
+    const parent = ctx.observation instanceof Observation ? ctx.observation.span : undefined;
+    const span = tracing.startSpan("sandbox.call", parent, attributes, "internal");
+    try {
+      const result = await host.callTool(name, args, new CallBridge(ctx, notifier));
+      if (result.isError === true) span.error("tool returned isError");
+      return result;
+    } catch (cause) {
+      span.error(cause instanceof Error ? cause.name : "thrown");
+      throw cause;
+    } finally {
+      span.end();
+    }
+  };
+}
+
 /** Registers everything a plugin offers; throws (leaving nothing half-registered) on a name clash. */
-export function registerPlugin(catalog: Catalog, host: PluginHost, notifier: ChangeNotifier): void {
+export function registerPlugin(
+  catalog: Catalog,
+  host: PluginHost,
+  notifier: ChangeNotifier,
+  hooks: RegisterHooks = {},
+): void {
   const { manifest } = host;
   const added: { kind: "tools" | "resources" | "prompts" | "templates"; key: string }[] = [];
   try {
     for (const descriptor of manifest.tools) {
       const name = descriptor.name;
+      const tracing = hooks.tracing;
       catalog.addTool({
         descriptor,
         validateInput: (args) => host.validateToolInput(name, args),
-        call: (args, ctx) => host.callTool(name, args, new CallBridge(ctx, notifier)),
+        call:
+          tracing === undefined
+            ? (args, ctx) => host.callTool(name, args, new CallBridge(ctx, notifier))
+            : tracedCall(tracing, host, name, notifier),
       });
       added.push({ kind: "tools", key: name });
     }

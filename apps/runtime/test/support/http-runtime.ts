@@ -21,18 +21,28 @@ export interface HttpRuntime {
 
 const READY = /mcp-runtime listening on (http:\/\/[^\s]+\/mcp)/;
 
+export interface HttpRuntimeOptions {
+  /** environment of the runtime process (default: this process's) */
+  env?: NodeJS.ProcessEnv;
+  /** serve this config file (the test owns it) instead of writing `config` to a temporary one */
+  file?: string;
+}
+
 export async function startHttpRuntime(
   config: Record<string, unknown>,
   extraArgs: string[] = [],
+  options: HttpRuntimeOptions = {},
 ): Promise<HttpRuntime> {
   const dir = await mkdtemp(join(tmpdir(), "mcp-runtime-http-"));
-  const configPath = join(dir, "config.json");
-  await writeFile(configPath, JSON.stringify({ telemetry: { logLevel: "warn" }, ...config }));
+  const configPath = options.file ?? join(dir, "config.json");
+  if (options.file === undefined)
+    await writeFile(configPath, JSON.stringify({ telemetry: { logLevel: "warn" }, ...config }));
   const child = spawn(
     process.execPath,
     [CLI_PATH, "serve", "--transport", "http", "--port", "0", "--config", configPath, ...extraArgs],
     {
       stdio: ["ignore", "ignore", "pipe"],
+      ...(options.env ? { env: options.env } : {}),
     },
   );
   let stderr = "";

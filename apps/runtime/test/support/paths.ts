@@ -8,10 +8,13 @@ export const RUNTIME_DIR: string = join(REPO_ROOT, "apps", "runtime");
 export const CLI_PATH: string = join(RUNTIME_DIR, "dist", "cli.js");
 /** The committed launcher behind `npx mcp-runtime`. */
 export const BIN_PATH: string = join(RUNTIME_DIR, "bin", "mcp-runtime.js");
+/** The sidecar's built CLI (`mcp-sidecar`). */
+export const SIDECAR_CLI: string = join(REPO_ROOT, "apps", "sidecar", "dist", "cli.js");
 export const INSPECTOR_CLI: string = join(REPO_ROOT, "node_modules", ".bin", "mcp-inspector-cli");
 
 const BUILD_OUTPUTS: readonly string[] = [
   CLI_PATH,
+  SIDECAR_CLI,
   ...["config", "protocol", "plugin-sdk", "transport-stdio"].map((name) =>
     join(REPO_ROOT, "packages", name, "dist", "index.js"),
   ),

@@ -1,0 +1,57 @@
+/**
+ * @module The task backend with a `queue.submit` span under the request that created each task;
+ * every other method passes straight through. Used only when tracing is on.
+ */
+import type { JsonObject, TaskBackend, TaskCall, TaskPolicy, TaskView } from "@mcp-runtime/protocol";
+import type { Tracing } from "@mcp-runtime/telemetry/tracing";
+import { Observation } from "./request-observer.js";
+
+export class TracedTaskBackend implements TaskBackend {
+  readonly list: TaskBackend["list"];
+
+  constructor(
+    private readonly inner: TaskBackend,
+    private readonly tracing: Tracing,
+  ) {
+    this.list = inner.list?.bind(inner);
+  }
+
+  async submit(call: TaskCall, observation?: unknown): Promise<TaskView> {
+    const parent = observation instanceof Observation ? observation.span : undefined;
+    const span = this.tracing.startSpan(
+      "queue.submit",
+      parent,
+      { "gen_ai.tool.name": call.tool },
+      "internal",
+    );
+    try {
+      const view = await this.inner.submit(call, observation);
+      span.setAttribute("mcp.task.id", view.taskId);
+      return view;
+    } catch (cause) {
+      span.error(cause instanceof Error ? cause.name : "thrown");
+      throw cause;
+    } finally {
+      span.end();
+    }
+  }
+
+  policy(tool: string): TaskPolicy | undefined {
+    return this.inner.policy(tool);
+  }
+  settle(taskId: string, owner: string, ms: number, signal?: AbortSignal): Promise<TaskView | undefined> {
+    return this.inner.settle(taskId, owner, ms, signal);
+  }
+  get(taskId: string, owner: string): Promise<TaskView | undefined> {
+    return this.inner.get(taskId, owner);
+  }
+  update(taskId: string, owner: string, inputResponses: Record<string, JsonObject>): Promise<boolean> {
+    return this.inner.update(taskId, owner, inputResponses);
+  }
+  cancel(taskId: string, owner: string): Promise<boolean> {
+    return this.inner.cancel(taskId, owner);
+  }
+  watch(taskIds: readonly string[], owner: string, listener: (task: TaskView) => void): () => void {
+    return this.inner.watch(taskIds, owner, listener);
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * @module The sidecar's own config file (YAML or JSON): schema, defaults, loading. Validated like
+ * the runtime's: unknown keys are errors, each issue is reported as `path: message`. Relative
+ * paths are resolved against the file's folder (or the working directory without a file).
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, extname, resolve } from "node:path";
+import { z } from "zod";
+
+const MiB = 1024 * 1024;
+const posInt = z.number().int().positive();
+const nonEmpty = z.string().min(1);
+
+const forwardSchema = z.strictObject({
+  syslog: z.strictObject({ host: nonEmpty, port: z.number().int().min(1).max(65535) }).optional(),
+  http: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+      headers: z.record(nonEmpty, z.string()).default({}),
+    })
+    .optional(),
+});
+
+const auditSchema = z.strictObject({
+  dir: nonEmpty.default("./audit"),
+  /** Ed25519 private key (PKCS#8 PEM); default `<dir>/audit-key.pem`, created on first start */
+  keyFile: nonEmpty.optional(),
+  maxBytes: posInt.default(64 * MiB),
+  maxAgeHours: z.number().positive().default(24),
+  checkpointEvery: posInt.default(1_000),
+  checkpointIntervalMs: posInt.default(10_000),
+  forward: forwardSchema.prefault({}),
+});
+
+export const sidecarConfigSchema = z.strictObject({
+  host: nonEmpty.default("127.0.0.1"),
+  port: z.number().int().min(0).max(65535).default(8090),
+  logLevel: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  audit: auditSchema.prefault({}),
+  /** the runtime config file to validate and push to runtimes when it changes */
+  watch: nonEmpty.optional(),
+});
+
+export type SidecarConfig = z.output<typeof sidecarConfigSchema>;
+
+export type LoadedSidecarConfig =
+  | { ok: true; config: SidecarConfig; file: string | undefined }
+  | { ok: false; issues: string[] };
+
+export interface SidecarFlags {
+  host?: string;
+  port?: number;
+}
+
+/** Loads, validates and resolves paths; flags beat the file. */
+export async function loadSidecarConfig(
+  file: string | undefined,
+  flags: SidecarFlags = {},
+  cwd = process.cwd(),
+): Promise<LoadedSidecarConfig> {
+  let raw: unknown = {};
+  const path = file === undefined ? undefined : resolve(cwd, file);
+  if (path !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (cause) {
+      const code = (cause as NodeJS.ErrnoException).code;
+      return {
+        ok: false,
+        issues: [`${file}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`],
+      };
+    }
+    try {
+      raw = extname(path) === ".json" ? JSON.parse(text) : ((await import("yaml")).parse(text) ?? {});
+    } catch (cause) {
+      return { ok: false, issues: [`${file}: ${firstLine(cause)}`] };
+    }
+  }
+  if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
+    raw = {
+      ...raw,
+      ...(flags.host === undefined ? {} : { host: flags.host }),
+      ...(flags.port === undefined ? {} : { port: flags.port }),
+    };
+  }
+  const parsed = sidecarConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map(
+        (issue) => `${issue.path.join(".") || (file ?? "config")}: ${issue.message}`,
+      ),
+    };
+  }
+  const base = path === undefined ? cwd : dirname(path);
+  const config = parsed.data;
+  config.audit.dir = resolve(base, config.audit.dir);
+  if (config.audit.keyFile !== undefined) config.audit.keyFile = resolve(base, config.audit.keyFile);
+  if (config.watch !== undefined) config.watch = resolve(base, config.watch);
+  return { ok: true, config, file: path };
+}
+
+function firstLine(cause: unknown): string {
+  return (cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "invalid";
+}

@@ -1,0 +1,203 @@
+/**
+ * @module The runtimes connected to this sidecar: each sends a hello, then batches of audit
+ * events that are written to the audit log and acknowledged once durable (so a runtime can drop
+ * them); batches it resends after a lost ack are acknowledged again without being written twice.
+ * Validated configs are pushed to every runtime, and their outcomes audited.
+ */
+import type { IncomingMessage } from "node:http";
+import type {
+  AuditEvent,
+  ConfigPushMessage,
+  Logger,
+  RuntimeToSidecar,
+  SidecarToRuntime,
+} from "@mcp-runtime/telemetry";
+import type { WebSocket } from "ws";
+import type { AuditLog } from "./audit/index.js";
+import type { SidecarMetrics } from "./metrics.js";
+
+const EVENT_TYPES = new Set(["tool_call", "auth_failure", "config_change", "admin_action"]);
+
+interface Connection {
+  socket: WebSocket;
+  node: string | undefined;
+  remote: string;
+  /** acks go out in batch order: each write waits for the one before */
+  writing: Promise<void>;
+}
+
+export interface RuntimeHubOptions {
+  audit: AuditLog;
+  logger: Logger;
+  metrics: SidecarMetrics;
+  /** the config to push to a runtime whose hello names another version */
+  currentConfig(): ConfigPushMessage | undefined;
+}
+
+export class RuntimeHub {
+  private readonly options: RuntimeHubOptions;
+  private readonly connections = new Set<Connection>();
+
+  constructor(options: RuntimeHubOptions) {
+    this.options = options;
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  attach(socket: WebSocket, request: IncomingMessage): void {
+    const connection: Connection = {
+      socket,
+      node: undefined,
+      remote: request.socket.remoteAddress ?? "unknown",
+      writing: Promise.resolve(),
+    };
+    this.connections.add(connection);
+    this.options.metrics.runtimesConnected.set(this.connections.size);
+    socket.on("message", (data) => this.received(connection, String(data)));
+    socket.on("close", () => {
+      this.connections.delete(connection);
+      this.options.metrics.runtimesConnected.set(this.connections.size);
+      this.options.logger.info({
+        msg: "runtime disconnected",
+        node: connection.node,
+        remote: connection.remote,
+      });
+    });
+    socket.on("error", () => {});
+  }
+
+  /** Sends a validated config to every runtime that said hello. */
+  broadcast(push: ConfigPushMessage): number {
+    let sent = 0;
+    for (const connection of this.connections) {
+      if (connection.node === undefined) continue;
+      this.send(connection, push);
+      sent++;
+    }
+    this.options.metrics.configPushes.inc(sent);
+    return sent;
+  }
+
+  close(): void {
+    for (const connection of this.connections) connection.socket.close(1001, "sidecar stopping");
+  }
+
+  private received(connection: Connection, text: string): void {
+    let message: RuntimeToSidecar;
+    try {
+      message = JSON.parse(text) as RuntimeToSidecar;
+    } catch {
+      this.refuse(connection, "frame is not JSON");
+      return;
+    }
+    if (typeof message !== "object" || message === null) {
+      this.refuse(connection, "frame is not an object");
+      return;
+    }
+    if (message.type === "hello") {
+      this.hello(connection, message);
+      return;
+    }
+    if (connection.node === undefined) {
+      this.refuse(connection, "hello expected first");
+      return;
+    }
+    if (message.type === "events") {
+      if (!Number.isSafeInteger(message.seq) || !Array.isArray(message.events)) {
+        this.refuse(connection, "events frame needs an integer seq and an events array");
+        return;
+      }
+      connection.writing = connection.writing.then(() => this.write(connection, message.seq, message.events));
+      return;
+    }
+    if (message.type === "config-result") {
+      const node = connection.node;
+      this.options.metrics.configResults.inc({ outcome: message.ok ? "applied" : "refused" });
+      this.options.logger[message.ok ? "info" : "warn"]({
+        msg: message.ok ? "runtime applied config" : "runtime refused config",
+        node,
+        version: message.version,
+        reason: message.reason,
+      });
+      this.options.audit.append(
+        {
+          type: "config_change",
+          ts: Date.now(),
+          version: String(message.version),
+          source: "sidecar",
+          status: message.ok ? "applied" : "refused",
+          node,
+          ...(message.changes ? { changes: message.changes } : {}),
+          ...(message.reason ? { reason: message.reason } : {}),
+        },
+        undefined,
+      );
+      return;
+    }
+    this.refuse(connection, "unknown frame type");
+  }
+
+  private hello(connection: Connection, message: Extract<RuntimeToSidecar, { type: "hello" }>): void {
+    if (typeof message.node !== "string" || message.node.length === 0 || message.node.length > 128) {
+      this.refuse(connection, "hello needs a node id");
+      return;
+    }
+    connection.node = message.node;
+    this.options.logger.info({
+      msg: "runtime connected",
+      node: message.node,
+      pid: message.pid,
+      version: message.version,
+      remote: connection.remote,
+    });
+    const current = this.options.currentConfig();
+    if (current !== undefined && message.configVersion !== current.version) this.send(connection, current);
+  }
+
+  private async write(connection: Connection, seq: number, events: unknown[]): Promise<void> {
+    const node = connection.node as string; // set by hello, which every other frame waits for
+    const audit = this.options.audit;
+    if (seq <= audit.lastSourceSeq(node)) {
+      // A resend after a lost ack: written already.
+      this.options.metrics.duplicateBatches.inc();
+      this.send(connection, { type: "ack", seq });
+      return;
+    }
+    let accepted = 0;
+    for (const event of events) {
+      if (!isAuditEvent(event)) {
+        this.options.metrics.eventsRejected.inc();
+        continue;
+      }
+      audit.append({ ...event, node }, { node, seq });
+      accepted++;
+    }
+    try {
+      await audit.flush();
+    } catch (cause) {
+      this.options.logger.error({ msg: "audit write failed", error: String(cause) });
+      connection.socket.close(1011, "audit write failed");
+      return;
+    }
+    this.options.metrics.eventsReceived.inc(accepted);
+    this.send(connection, { type: "ack", seq });
+  }
+
+  private send(connection: Connection, message: SidecarToRuntime): void {
+    if (connection.socket.readyState === connection.socket.OPEN)
+      connection.socket.send(JSON.stringify(message));
+  }
+
+  private refuse(connection: Connection, reason: string): void {
+    this.options.logger.warn({ msg: "runtime frame refused", reason, remote: connection.remote });
+    connection.socket.close(1008, reason);
+  }
+}
+
+function isAuditEvent(value: unknown): value is AuditEvent {
+  if (typeof value !== "object" || value === null) return false;
+  const { type, ts } = value as { type?: unknown; ts?: unknown };
+  return typeof type === "string" && EVENT_TYPES.has(type) && typeof ts === "number";
+}

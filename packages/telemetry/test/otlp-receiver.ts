@@ -1,0 +1,114 @@
+/**
+ * @module An in-test OTLP/HTTP trace receiver: a `node:http` server on port 0 accepting
+ * `POST /v1/traces` with the JSON the exporter sends, decoded into flat spans.
+ */
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+
+interface OtlpValue {
+  stringValue?: string;
+  intValue?: number | string;
+  boolValue?: boolean;
+  doubleValue?: number;
+}
+
+interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  attributes?: { key: string; value: OtlpValue }[];
+  status?: { code?: number; message?: string };
+}
+
+interface OtlpTraces {
+  resourceSpans?: {
+    resource?: { attributes?: { key: string; value: OtlpValue }[] };
+    scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[];
+  }[];
+}
+
+export interface ReceivedSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  kind: number;
+  attributes: Record<string, string | number | boolean | undefined>;
+  status: { code?: number; message?: string };
+  resource: Record<string, string | number | boolean | undefined>;
+  scope: string | undefined;
+}
+
+function flatten(attributes: { key: string; value: OtlpValue }[] = []) {
+  const out: Record<string, string | number | boolean | undefined> = {};
+  for (const { key, value } of attributes) {
+    out[key] =
+      value.stringValue ??
+      (value.intValue === undefined ? undefined : Number(value.intValue)) ??
+      value.boolValue ??
+      value.doubleValue;
+  }
+  return out;
+}
+
+/** The JSON exporter may send ids hex or base64 depending on options; normalise to hex. */
+function hexId(id: string | undefined, length: number): string | undefined {
+  if (id === undefined || id === "") return undefined;
+  return new RegExp(`^[0-9a-f]{${length}}$`).test(id) ? id : Buffer.from(id, "base64").toString("hex");
+}
+
+async function body(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export interface OtlpReceiver extends AsyncDisposable {
+  readonly url: string;
+  readonly spans: ReceivedSpan[];
+  readonly requests: { path: string; contentType: string | undefined; headers: Record<string, unknown> }[];
+}
+
+export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+  const spans: ReceivedSpan[] = [];
+  const requests: OtlpReceiver["requests"] = [];
+  const server = createServer((req, res) => {
+    void body(req).then((text) => {
+      requests.push({ path: req.url ?? "", contentType: req.headers["content-type"], headers: req.headers });
+      if (req.method !== "POST" || req.url !== "/v1/traces") {
+        res.writeHead(404).end();
+        return;
+      }
+      const payload = JSON.parse(text) as OtlpTraces;
+      for (const rs of payload.resourceSpans ?? []) {
+        const resource = flatten(rs.resource?.attributes);
+        for (const ss of rs.scopeSpans ?? []) {
+          for (const span of ss.spans ?? []) {
+            spans.push({
+              traceId: hexId(span.traceId, 32) ?? "",
+              spanId: hexId(span.spanId, 16) ?? "",
+              parentSpanId: hexId(span.parentSpanId, 16),
+              name: span.name,
+              kind: span.kind,
+              attributes: flatten(span.attributes),
+              status: span.status ?? {},
+              resource,
+              scope: ss.scope?.name,
+            });
+          }
+        }
+      }
+      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans,
+    requests,
+    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
