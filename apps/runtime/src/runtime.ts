@@ -85,6 +85,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         sessions: () => runtime?.server.sessionCount ?? 0,
         queue: () => (runtime ? runtime.tasks.metrics() : Promise.resolve(undefined)),
         sandboxes: () => executor.health?.() ?? [],
+        knownTool: (name) => toolPlugins.has(name),
         configFile: options.configFile,
         reload: (request) => (runtime ? runtime.reload(request) : Promise.reject(new Error("not started"))),
       }),

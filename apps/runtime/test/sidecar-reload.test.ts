@@ -33,9 +33,9 @@ afterAll(async () => {
 const ECHO = `  - package: "@mcp-runtime/plugin-echo"\n`;
 const FS = `  - package: "@mcp-runtime/plugin-fs"\n    id: files\n    config: { root: ./data }\n`;
 
-function runtimeYaml(options: { sidecar?: string; level: string; plugins: string; port?: number }): string {
+function runtimeYaml(options: { sidecar?: string; level: string; plugins: string; maxSessions?: number }): string {
   return [
-    options.port === undefined ? "" : `server: { port: ${options.port} }\n`,
+    options.maxSessions === undefined ? "" : `server: { maxSessions: ${options.maxSessions} }\n`,
     `telemetry:\n  logLevel: ${options.level}\n`,
     options.sidecar === undefined ? "" : `  sidecar: "${options.sidecar}"\n`,
     `plugins:\n${options.plugins}`,
@@ -105,10 +105,11 @@ describe("hot reload pushed by the sidecar", () => {
       await waitUntil(() => sidecar.stderr().includes("config change refused"), 10_000, "sidecar refusal");
       expect(sidecar.stderr()).toContain("bogus");
 
-      // Valid but needs a restart: the runtime refuses it whole and says why.
-      await writeFile(runtimeFile, runtimeYaml({ ...base, level: "info", plugins: ECHO, port: 9 }));
+      // Valid but needs a restart (the port would be, but --port on the command line beats the
+      // file): the runtime refuses the change whole and says why; the plugin removal in it waits too.
+      await writeFile(runtimeFile, runtimeYaml({ ...base, level: "info", plugins: ECHO, maxSessions: 5 }));
       await waitUntil(() => runtime.stderr().includes("config change refused"), 10_000, "runtime refusal");
-      expect(runtime.stderr()).toContain("server.port");
+      expect(runtime.stderr()).toContain("server.maxSessions");
       expect((await client.listTools()).tools.length).toBe(tools.length); // the old config stays
 
       await new Promise((resolve) => setTimeout(resolve, 300));
@@ -127,7 +128,7 @@ describe("hot reload pushed by the sidecar", () => {
       true,
     );
     expect(changes.some((c) => c.status === "refused" && String(c.reason).includes("bogus"))).toBe(true);
-    expect(changes.some((c) => c.status === "refused" && String(c.reason).includes("server.port"))).toBe(
+    expect(changes.some((c) => c.status === "refused" && String(c.reason).includes("server.maxSessions"))).toBe(
       true,
     );
   }, 90_000);

@@ -32,7 +32,7 @@ describe("GET /metrics", () => {
     await client.connect(new StreamableHTTPClientTransport(new URL(runtime.url)));
     try {
       for (let i = 0; i < 7; i++) await client.callTool({ name: "echo", arguments: { text: `hi ${i}` } });
-      await expect(client.callTool({ name: "no-such-tool", arguments: {} })).resolves.toBeDefined();
+      await expect(client.callTool({ name: "no-such-tool", arguments: {} })).rejects.toThrow(/Unknown tool/);
       const during = await scrape(metricsUrl);
       expect(sample(during, "mcp_sessions_active")).toBeGreaterThanOrEqual(1);
     } finally {
@@ -49,6 +49,9 @@ describe("GET /metrics", () => {
       .find((f) => f.name === "mcp_requests_total")
       ?.metrics.filter((m) => m.labels?.method === "tools/call" && m.labels?.status !== "ok");
     expect(failed?.length).toBeGreaterThanOrEqual(1);
+    // A name the client made up is not a label value of its own (cardinality stays bounded).
+    expect(failed?.map((m) => m.labels?.tool)).toContain("(unknown)");
+    expect(JSON.stringify(after)).not.toContain("no-such-tool");
     expect(sample(after, "mcp_requests_in_flight")).toBe(0);
     expect(after.find((f) => f.name === "mcp_request_duration_seconds")?.type).toBe("HISTOGRAM");
   });

@@ -20,6 +20,8 @@ export interface TelemetrySources {
   sessions(): number;
   queue(): Promise<QueueMetrics | undefined>;
   sandboxes(): readonly PoolHealth[];
+  /** whether a tool name is in the catalogue (others are counted as "(unknown)") */
+  knownTool(name: string): boolean;
   /** the file the runtime was started from: its sha256 is the config version the sidecar is told */
   configFile: string | undefined;
   reload(request: ReloadRequest): Promise<ReloadOutcome>;
@@ -44,6 +46,7 @@ export async function startTelemetry(
   let link: SidecarLink | undefined;
   const metrics = settings.metrics
     ? new RuntimeMetrics({
+        knownTool: sources.knownTool,
         sessions: sources.sessions,
         queue: sources.queue,
         sandboxes: sources.sandboxes,

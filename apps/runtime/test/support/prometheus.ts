@@ -21,9 +21,9 @@ export interface MetricFamily {
 const parse = parseImport as (text: string) => MetricFamily[];
 
 /**
- * The parser (1.1.1) folds a labelled histogram's series into one sample without labels, so
- * histograms' TYPE and HELP lines are taken out first: their `_bucket`, `_sum` and `_count` series
- * then parse as untyped families with every label, and an empty HISTOGRAM family keeps the type.
+ * The parser (1.1.1) folds a labelled histogram's series into one sample without labels, so each
+ * histogram is rewritten first as three untyped families (`_bucket`, `_sum`, `_count`, each under
+ * its own TYPE line) that keep every label; an empty HISTOGRAM family keeps the type.
  */
 export async function scrape(url: string): Promise<MetricFamily[]> {
   const response = await fetch(url);
@@ -32,14 +32,19 @@ export async function scrape(url: string): Promise<MetricFamily[]> {
   if (!type.startsWith("text/plain")) throw new Error(`GET ${url}: content-type ${type}`);
   const text = await response.text();
   const histograms = [...text.matchAll(/^# TYPE (\S+) histogram$/gm)].map((m) => m[1] ?? "");
-  const meta = (line: string) =>
-    histograms.some((h) => line.startsWith(`# TYPE ${h} `) || line.startsWith(`# HELP ${h} `));
-  const families = parse(
-    text
-      .split("\n")
-      .filter((line) => !meta(line))
-      .join("\n"),
-  );
+  const parts = new Map<string, string[]>();
+  const kept: string[] = [];
+  for (const line of text.split("\n")) {
+    const owner = histograms.find((h) => line.startsWith(`# TYPE ${h} `) || line.startsWith(`# HELP ${h} `));
+    if (owner !== undefined) continue;
+    const series = histograms
+      .flatMap((h) => ["_bucket", "_sum", "_count"].map((suffix) => `${h}${suffix}`))
+      .find((name) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+    if (series === undefined) kept.push(line);
+    else parts.set(series, [...(parts.get(series) ?? []), line]);
+  }
+  for (const [series, lines] of parts) kept.push(`# TYPE ${series} untyped`, ...lines);
+  const families = parse(kept.join("\n"));
   for (const name of histograms) families.push({ name, help: "", type: "HISTOGRAM", metrics: [] });
   return families;
 }
