@@ -33,7 +33,12 @@ afterAll(async () => {
 const ECHO = `  - package: "@mcp-runtime/plugin-echo"\n`;
 const FS = `  - package: "@mcp-runtime/plugin-fs"\n    id: files\n    config: { root: ./data }\n`;
 
-function runtimeYaml(options: { sidecar?: string; level: string; plugins: string; maxSessions?: number }): string {
+function runtimeYaml(options: {
+  sidecar?: string;
+  level: string;
+  plugins: string;
+  maxSessions?: number;
+}): string {
   return [
     options.maxSessions === undefined ? "" : `server: { maxSessions: ${options.maxSessions} }\n`,
     `telemetry:\n  logLevel: ${options.level}\n`,
@@ -128,9 +133,9 @@ describe("hot reload pushed by the sidecar", () => {
       true,
     );
     expect(changes.some((c) => c.status === "refused" && String(c.reason).includes("bogus"))).toBe(true);
-    expect(changes.some((c) => c.status === "refused" && String(c.reason).includes("server.maxSessions"))).toBe(
-      true,
-    );
+    expect(
+      changes.some((c) => c.status === "refused" && String(c.reason).includes("server.maxSessions")),
+    ).toBe(true);
   }, 90_000);
 });
 
