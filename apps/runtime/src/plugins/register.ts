@@ -86,6 +86,9 @@ function tracedCall(
   const attributes = { "mcp.plugin.id": host.id, "gen_ai.tool.name": name };
   return async (args, ctx) => {
     const parent = ctx.observation instanceof Observation ? ctx.observation.span : undefined;
+    // A request the sampler dropped gets no child spans: they would be dropped too, at a cost.
+    if (parent === undefined || !parent.recording)
+      return host.callTool(name, args, new CallBridge(ctx, notifier));
     const span = tracing.startSpan("sandbox.call", parent, attributes, "internal");
     try {
       const result = await host.callTool(name, args, new CallBridge(ctx, notifier));

@@ -18,6 +18,7 @@ export class TracedTaskBackend implements TaskBackend {
 
   async submit(call: TaskCall, observation?: unknown): Promise<TaskView> {
     const parent = observation instanceof Observation ? observation.span : undefined;
+    if (parent === undefined || !parent.recording) return this.inner.submit(call, observation);
     const span = this.tracing.startSpan(
       "queue.submit",
       parent,
