@@ -5,6 +5,7 @@
  * serving and buffers; restarted on the same port, the sidecar receives the buffered events and
  * the chain verifies with no gap.
  */
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
@@ -70,6 +71,44 @@ describe("audit trail of tool calls", () => {
     expect(tampered.code).toBe(1);
     expect(tampered.stdout + tampered.stderr).toContain(`${basename(target)}:${index + 1}:`);
   }, 120_000);
+});
+
+describe("audit trail of authentication failures", () => {
+  it("records each refused request with its status and reason, never the token", async () => {
+    const { file, auditDir } = await sidecarConfig("auth");
+    const sidecar = await startSidecarProcess(["--config", file], auditDir);
+    const token = "audit-test-token-4471";
+    const sha256 = createHash("sha256").update(token).digest("hex");
+    const runtime = await startHttpRuntime({
+      plugins: [{ package: "@mcp-runtime/plugin-echo" }],
+      auth: { mode: "tokens", tokens: [{ sha256, subject: "alice", scopes: [] }] },
+      telemetry: { logLevel: "warn", sidecar: sidecar.wsUrl },
+    });
+    try {
+      const post = (authorization?: string) =>
+        fetch(runtime.url, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...(authorization ? { authorization } : {}),
+          },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+        });
+      expect((await post()).status).toBe(401);
+      expect((await post("Bearer wrong-token-value")).status).toBe(401);
+    } finally {
+      expect(await runtime.stop()).toBe(0);
+      expect(await sidecar.stop()).toBe(0);
+    }
+    const files = await sidecar.auditFiles();
+    expect((await auditVerify(files)).code).toBe(0);
+    const failures = (await readRecords(files)).filter((r) => r.type === "auth_failure");
+    expect(failures).toHaveLength(2);
+    expect(failures[0]).toMatchObject({ status: 401 });
+    expect(typeof failures[0]?.reason).toBe("string");
+    expect(JSON.stringify(failures)).not.toContain("wrong-token-value");
+  }, 60_000);
 });
 
 describe("sidecar down", () => {

@@ -5,9 +5,9 @@
  * id in its request log line, and sends no tool input or output in any span.
  */
 import { randomBytes } from "node:crypto";
+import { type OtlpReceiver, startOtlpReceiver } from "@mcp-runtime/telemetry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
-import { type OtlpReceiver, startOtlpReceiver } from "./support/otlp-receiver.js";
 import { assertBuilt } from "./support/paths.js";
 
 assertBuilt();
@@ -18,10 +18,13 @@ let runtime: HttpRuntime;
 
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
+  // Standard OTEL_* variables reach the SDK: a short batch delay, a service name, and every root
+  // sampled (the default samples one in ten; a sampled traceparent is followed either way).
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     OTEL_BSP_SCHEDULE_DELAY: "50",
     OTEL_SERVICE_NAME: "runtime-under-test",
+    OTEL_TRACES_SAMPLER: "parentbased_always_on",
   };
   delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
   delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
@@ -91,7 +94,7 @@ describe("tracing a tools/call", () => {
     expect(server?.parentSpanId).toBe(clientSpan);
     expect(server?.kind).toBe(2); // SPAN_KIND_SERVER
     expect(child?.parentSpanId).toBe(server?.spanId);
-    expect(server?.service).toBe("runtime-under-test");
+    expect(server?.resource["service.name"]).toBe("runtime-under-test");
     expect(server?.attributes).toMatchObject({
       "mcp.method.name": "tools/call",
       "gen_ai.tool.name": "echo",

@@ -8,11 +8,11 @@ import * as tracing from "../src/tracing/index.js";
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 describe("package surface", () => {
-  it("declares exactly the light entry and the tracing subpath", async () => {
+  it("declares exactly the light entry, the tracing subpath and the testing subpath", async () => {
     const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
       exports: Record<string, unknown>;
     };
-    expect(Object.keys(pkg.exports)).toEqual([".", "./tracing", "./package.json"]);
+    expect(Object.keys(pkg.exports)).toEqual([".", "./tracing", "./testing", "./package.json"]);
   });
 
   it("exports these values from the light entry", () => {

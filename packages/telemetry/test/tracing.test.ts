@@ -1,11 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { parseTraceparent, type Tracing } from "../src/index.js";
+import { startOtlpReceiver } from "../src/testing/index.js";
 import { startTracing } from "../src/tracing/index.js";
-import { startOtlpReceiver } from "./otlp-receiver.js";
 
 const SERVER = 2;
 const INTERNAL = 1;
 const STATUS_ERROR = 2;
+
+/** Every root sampled (the default samples one in ten): these tests look at each span. */
+const ALWAYS_ON = { OTEL_TRACES_SAMPLER: "parentbased_always_on" };
 
 let tracing: Tracing | undefined;
 afterEach(async () => {
@@ -20,7 +23,7 @@ describe("startTracing", () => {
       serviceName: "mcp-test",
       serviceVersion: "1.2.3",
       endpoint: receiver.url,
-      env: {},
+      env: ALWAYS_ON,
     });
     expect(tracing.enabled).toBe(true);
 
@@ -71,7 +74,7 @@ describe("startTracing", () => {
       serviceName: "mcp-test",
       serviceVersion: "1",
       endpoint: receiver.url,
-      env: {},
+      env: ALWAYS_ON,
     });
     const remote = parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "vendor=abc");
     expect(remote).toBeDefined();
@@ -99,6 +102,7 @@ describe("startTracing", () => {
       serviceVersion: "1",
       endpoint: configured.url,
       env: {
+        ...ALWAYS_ON,
         OTEL_EXPORTER_OTLP_ENDPOINT: fromEnv.url,
         OTEL_SERVICE_NAME: "from-env",
         OTEL_EXPORTER_OTLP_HEADERS: "x-tenant=t1",
@@ -111,6 +115,28 @@ describe("startTracing", () => {
     expect(fromEnv.spans).toHaveLength(1);
     expect(fromEnv.spans[0]?.resource["service.name"]).toBe("from-env");
     expect(fromEnv.requests[0]?.headers["x-tenant"]).toBe("t1");
+  });
+
+  it("samples one root in ten by default, and always follows a sampled remote parent", async () => {
+    await using receiver = await startOtlpReceiver();
+    tracing = await startTracing({ serviceName: "d", serviceVersion: "1", endpoint: receiver.url, env: {} });
+    let recorded = 0;
+    for (let i = 0; i < 2000; i++) {
+      const span = tracing.startSpan("root", undefined);
+      if (span.recording) recorded++;
+      span.end();
+    }
+    // Binomial(2000, 0.1): mean 200, standard deviation 13.4; these bounds are 6 of them away.
+    expect(recorded).toBeGreaterThan(120);
+    expect(recorded).toBeLessThan(280);
+    const parent = parseTraceparent("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+    for (let i = 0; i < 50; i++) {
+      const child = tracing.startSpan("child", parent);
+      expect(child.recording).toBe(true);
+      child.end();
+    }
+    await tracing.shutdown(); // before the receiver goes away with this block
+    tracing = undefined;
   });
 
   it("with OTEL_TRACES_SAMPLER=always_off records and exports nothing but still propagates", async () => {
@@ -145,12 +171,22 @@ describe("startTracing", () => {
 
   it("refuses a second concurrent start and allows one after shutdown", async () => {
     await using receiver = await startOtlpReceiver();
-    tracing = await startTracing({ serviceName: "a", serviceVersion: "1", endpoint: receiver.url, env: {} });
+    tracing = await startTracing({
+      serviceName: "a",
+      serviceVersion: "1",
+      endpoint: receiver.url,
+      env: ALWAYS_ON,
+    });
     await expect(
-      startTracing({ serviceName: "b", serviceVersion: "1", endpoint: receiver.url, env: {} }),
+      startTracing({ serviceName: "b", serviceVersion: "1", endpoint: receiver.url, env: ALWAYS_ON }),
     ).rejects.toMatchObject({ code: "TRACING_ALREADY_STARTED" });
     await tracing.shutdown();
-    tracing = await startTracing({ serviceName: "c", serviceVersion: "1", endpoint: receiver.url, env: {} });
+    tracing = await startTracing({
+      serviceName: "c",
+      serviceVersion: "1",
+      endpoint: receiver.url,
+      env: ALWAYS_ON,
+    });
     tracing.startSpan("after-restart", undefined).end();
     await tracing.forceFlush();
     expect(receiver.spans.map((s) => s.resource["service.name"])).toEqual(["c"]);

@@ -20,12 +20,11 @@ export interface LoadingPlugins<E extends Executor = Executor> {
   started: Promise<void>;
 }
 
-async function loadAll(
+/** Resolves every entry; plugin ids must be unique (they prefix tools and name log fields). */
+export async function resolvePlugins(
   entries: readonly PluginEntry[],
   baseDir: string,
-  executor: Executor,
-  onStarted: () => void,
-) {
+): Promise<ResolvedPlugin[]> {
   const resolvedAll: ResolvedPlugin[] = [];
   for (const entry of entries) {
     const resolved = await resolvePlugin(entry, baseDir);
@@ -34,8 +33,18 @@ async function loadAll(
     }
     resolvedAll.push(resolved);
   }
-  // Hosts start in parallel; the result keeps the config's order, so registration (and any name
-  // clash it reports) is the same every time.
+  return resolvedAll;
+}
+
+/**
+ * Starts the hosts in parallel; the result keeps the given order, so registration (and any name
+ * clash it reports) is the same every time. If one fails, those that started are closed.
+ */
+export async function startHosts(
+  resolvedAll: readonly ResolvedPlugin[],
+  executor: Executor,
+  onStarted: () => void = () => {},
+): Promise<LoadedPlugin[]> {
   const loads = resolvedAll.map((resolved) => executor.load(resolved));
   onStarted();
   const settled = await Promise.allSettled(loads);
@@ -50,6 +59,15 @@ async function loadAll(
     throw failed.reason;
   }
   return plugins;
+}
+
+async function loadAll(
+  entries: readonly PluginEntry[],
+  baseDir: string,
+  executor: Executor,
+  onStarted: () => void,
+): Promise<LoadedPlugin[]> {
+  return startHosts(await resolvePlugins(entries, baseDir), executor, onStarted);
 }
 
 /**

@@ -9,9 +9,8 @@ import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import type { PluginManifest } from "@mcp-runtime/plugin-sdk/host";
 import type { Catalog, CatalogKind } from "@mcp-runtime/protocol";
 import type { Executor, PluginHost } from "../executor/executor.js";
-import type { LoadedPlugin } from "../plugins/load.js";
+import { type LoadedPlugin, resolvePlugins, startHosts } from "../plugins/load.js";
 import { type RegisterHooks, registerPlugin } from "../plugins/register.js";
-import { type ResolvedPlugin, resolvePlugin } from "../plugins/resolve.js";
 
 export interface PluginSwap {
   /** the plugins in the new config's order */
@@ -29,28 +28,12 @@ export async function preparePlugins(
   baseDir: string,
   executor: Executor,
 ): Promise<PluginSwap> {
-  const resolved: ResolvedPlugin[] = [];
-  for (const entry of entries) {
-    const plugin = await resolvePlugin(entry, baseDir);
-    if (resolved.some((p) => p.id === plugin.id))
-      throw new Error(`two plugins have the id "${plugin.id}"; give one an explicit id`);
-    resolved.push(plugin);
-  }
+  const resolved = await resolvePlugins(entries, baseDir);
   const toStart = resolved.filter((plugin) => {
     const running = current.find((p) => p.resolved.id === plugin.id);
     return running === undefined || !sameEntry(running.resolved.entry, plugin.entry);
   });
-  const loads = await Promise.allSettled(toStart.map((plugin) => executor.load(plugin)));
-  const started: LoadedPlugin[] = [];
-  loads.forEach((load, index) => {
-    if (load.status === "fulfilled")
-      started.push({ resolved: toStart[index] as ResolvedPlugin, host: load.value });
-  });
-  const failed = loads.find((load): load is PromiseRejectedResult => load.status === "rejected");
-  if (failed) {
-    await Promise.allSettled(started.map((p) => p.host.close()));
-    throw failed.reason;
-  }
+  const started = await startHosts(toStart, executor);
   const next = resolved.map(
     (plugin) =>
       started.find((p) => p.resolved === plugin) ??

@@ -2,11 +2,12 @@
  * @module Starts the real CLI over HTTP on a free port (`--port 0`), waits for the ready line the
  * CLI contract promises on stderr, and stops it with SIGTERM.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI_PATH } from "./paths.js";
+import { spawnReady } from "./ready-process.js";
 
 export interface HttpRuntime {
   readonly port: number;
@@ -37,39 +38,18 @@ export async function startHttpRuntime(
   const configPath = options.file ?? join(dir, "config.json");
   if (options.file === undefined)
     await writeFile(configPath, JSON.stringify({ telemetry: { logLevel: "warn" }, ...config }));
-  const child = spawn(
-    process.execPath,
+  const started = await spawnReady(
     [CLI_PATH, "serve", "--transport", "http", "--port", "0", "--config", configPath, ...extraArgs],
-    {
-      stdio: ["ignore", "ignore", "pipe"],
-      ...(options.env ? { env: options.env } : {}),
-    },
+    READY,
+    "runtime",
+    options.env,
   );
-  let stderr = "";
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`runtime did not print its ready line in 15 s:\n${stderr}`)),
-      15_000,
-    );
-    child.stderr?.on("data", (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const found = READY.exec(stderr);
-      if (found?.[1]) {
-        clearTimeout(timer);
-        resolve(found[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`runtime exited with ${code} before it was ready:\n${stderr}`));
-    });
-  });
+  const { child, ready: url, exited } = started;
   return {
     port: Number(new URL(url).port),
     url,
     process: child,
-    stderr: () => stderr,
+    stderr: started.stderr,
     async stop() {
       if (child.exitCode === null) child.kill("SIGTERM");
       const code = await exited;

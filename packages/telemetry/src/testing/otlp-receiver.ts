@@ -1,6 +1,7 @@
 /**
- * @module An in-test OTLP/HTTP trace receiver: a `node:http` server on port 0 accepting
- * `POST /v1/traces` with the JSON the exporter sends, decoded into flat spans.
+ * @module An OTLP/HTTP trace receiver for tests: a `node:http` server on port 0 accepting
+ * `POST /v1/traces` with the JSON the exporter sends, decoded into flat spans. It stands in for the
+ * OpenTelemetry Collector, which cannot be installed on the machines our tests run on.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -69,11 +70,17 @@ export interface OtlpReceiver extends AsyncDisposable {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly requests: { path: string; contentType: string | undefined; headers: Record<string, unknown> }[];
+  /** the raw request bodies, to check that nothing sensitive was exported */
+  readonly bodies: string[];
+  /** resolves once `predicate` holds for the spans received, or rejects after `timeoutMs` */
+  waitFor(predicate: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
 }
 
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const requests: OtlpReceiver["requests"] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     void body(req).then((text) => {
       requests.push({ path: req.url ?? "", contentType: req.headers["content-type"], headers: req.headers });
@@ -81,6 +88,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         res.writeHead(404).end();
         return;
       }
+      bodies.push(text);
       const payload = JSON.parse(text) as OtlpTraces;
       for (const rs of payload.resourceSpans ?? []) {
         const resource = flatten(rs.resource?.attributes);
@@ -105,10 +113,23 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
     requests,
-    [Symbol.asyncDispose]: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    bodies,
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate(spans)) {
+        if (Date.now() > deadline)
+          throw new Error(
+            `spans not received in ${timeoutMs} ms; got ${JSON.stringify(spans.map((s) => s.name))}`,
+          );
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    close,
+    [Symbol.asyncDispose]: close,
   };
 }
