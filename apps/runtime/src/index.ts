@@ -12,6 +12,8 @@ export {
 export {
   createRuntime,
   type LoadedPlugin,
+  type ReloadOutcome,
+  type ReloadRequest,
   RUNTIME_VERSION,
   type Runtime,
   type RuntimeOptions,
