@@ -15,7 +15,7 @@ import {
   type ReloadRequest,
   type ReloadTarget,
 } from "./reload/config-reloader.js";
-import { RuntimeRequestObserver } from "./telemetry/request-observer.js";
+import { Observation, RuntimeRequestObserver } from "./telemetry/request-observer.js";
 import { startTelemetry, type Telemetry } from "./telemetry/setup.js";
 import { TracedTaskBackend } from "./telemetry/traced-tasks.js";
 import { RUNTIME_VERSION } from "./version.js";
@@ -109,7 +109,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
     catalog,
     logger: {
-      error: (event) => logger.error(event),
+      error: (event, observation) => logger.error(withTraceId(event, observation)),
       warn: (event) => logger.warn(event),
       debug: (event) => logger.debug(event),
     },
@@ -212,6 +212,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
   };
   return runtime;
+}
+
+/** A request's log event with its trace id (`tid`), when the request is traced. */
+function withTraceId(event: Record<string, unknown>, observation: unknown): Record<string, unknown> {
+  const span = observation instanceof Observation ? observation.span : undefined;
+  return span === undefined ? event : { ...event, tid: span.traceId };
 }
 
 function logLoaded(logger: Logger, { resolved, host }: LoadedPlugin, executor: string): void {

@@ -146,7 +146,10 @@ const table: Record<string, MethodHandler> = {
         return (await tool.call(checked.value, context)) as unknown as JsonObject;
       } catch (cause) {
         if (cause instanceof JsonRpcError || cause instanceof InputRequiredSignal) throw cause;
-        session.server.logger.error({ msg: "tool failed", tool: name, error: String(cause) });
+        session.server.logger.error(
+          { msg: "tool failed", tool: name, error: String(cause) },
+          context.observation,
+        );
         return toolError(`Tool ${name} failed: ${cause instanceof Error ? cause.message : "unknown error"}`);
       }
     },

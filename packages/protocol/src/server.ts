@@ -52,9 +52,13 @@ import {
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "./versions.js";
 
-/** Structured events the server reports; the runtime decides where they go (never stdout). */
+/**
+ * Structured events the server reports; the runtime decides where they go (never stdout). An
+ * event about one request comes with that request's observation (see `RequestObserver`), so the
+ * log line can carry its trace id.
+ */
 export interface ServerLogger {
-  error(event: Record<string, unknown>): void;
+  error(event: Record<string, unknown>, observation?: unknown): void;
   warn(event: Record<string, unknown>): void;
   debug?(event: Record<string, unknown>): void;
 }
@@ -356,7 +360,7 @@ export class ServerSession implements ContextHost {
       );
       return result === undefined ? undefined : success(id, result);
     } catch (cause) {
-      return this.failureFor(id, method, cause);
+      return this.failureFor(id, method, cause, observation);
     }
   }
 
@@ -499,12 +503,17 @@ export class ServerSession implements ContextHost {
     return { target: subject.target, argsHash, responses };
   }
 
-  private failureFor(id: JsonRpcId, method: string, cause: unknown): JsonRpcResponse | undefined {
+  private failureFor(
+    id: JsonRpcId,
+    method: string,
+    cause: unknown,
+    observation: unknown,
+  ): JsonRpcResponse | undefined {
     if (cause instanceof JsonRpcError) return failure(id, cause.code, cause.message, cause.data);
     if (cause instanceof InputRequiredSignal) {
       return failure(id, ErrorCode.InternalError, "Input required outside a request that can ask for input");
     }
-    this.server.logger.error({ msg: "request failed", method, error: describe(cause) });
+    this.server.logger.error({ msg: "request failed", method, error: describe(cause) }, observation);
     return toFailure(id, cause);
   }
 

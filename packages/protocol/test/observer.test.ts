@@ -67,3 +67,19 @@ describe("McpServer observer", () => {
     expect(observer.started).toHaveLength(0);
   });
 });
+
+describe("ServerLogger and the observer", () => {
+  it("logs a failed tool with the failing request's observation, so the line can carry its trace id", async () => {
+    const observer = recordingObserver();
+    const logged: { event: Record<string, unknown>; observation: unknown }[] = [];
+    const h = createHarness({
+      observer,
+      logger: { error: (event, observation) => logged.push({ event, observation }), warn() {} },
+    });
+    await h.initialize();
+    await h.request("tools/call", { name: "fail", arguments: {} });
+    expect(logged).toEqual([
+      { event: expect.objectContaining({ msg: "tool failed", tool: "fail" }), observation: "obs-2" },
+    ]);
+  });
+});
