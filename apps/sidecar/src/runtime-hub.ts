@@ -55,7 +55,20 @@ export class RuntimeHub {
     };
     this.connections.add(connection);
     this.options.metrics.runtimesConnected.set(this.connections.size);
-    socket.on("message", (data) => this.received(connection, String(data)));
+    socket.on("message", (data) => {
+      try {
+        this.received(connection, String(data));
+      } catch (cause) {
+        // The audit log refused the write (closed, or its disk failed): this runtime must not
+        // believe anything was recorded, so its connection ends and its buffer keeps the events.
+        this.options.logger.error({
+          msg: "runtime frame failed",
+          node: connection.node,
+          error: String(cause),
+        });
+        connection.socket.close(1011, "audit write failed");
+      }
+    });
     socket.on("close", () => {
       this.connections.delete(connection);
       this.options.metrics.runtimesConnected.set(this.connections.size);
@@ -109,7 +122,16 @@ export class RuntimeHub {
         this.refuse(connection, "events frame needs an integer seq and an events array");
         return;
       }
-      connection.writing = connection.writing.then(() => this.write(connection, message.seq, message.events));
+      connection.writing = connection.writing
+        .then(() => this.write(connection, message.seq, message.events))
+        .catch((cause: unknown) => {
+          this.options.logger.error({
+            msg: "audit write failed",
+            node: connection.node,
+            error: String(cause),
+          });
+          connection.socket.close(1011, "audit write failed");
+        });
       return;
     }
     if (message.type === "config-result") {
@@ -171,8 +193,14 @@ export class RuntimeHub {
         this.options.metrics.eventsRejected.inc();
         continue;
       }
-      audit.append({ ...event, node }, { node, seq });
-      accepted++;
+      try {
+        audit.append({ ...event, node }, { node, seq });
+        accepted++;
+      } catch (cause) {
+        // A field the log reserves (seq, prev, hash, ...) or a value JSON cannot hold: refused, counted.
+        this.options.metrics.eventsRejected.inc();
+        this.options.logger.warn({ msg: "audit event refused", node, error: String(cause) });
+      }
     }
     try {
       await audit.flush();

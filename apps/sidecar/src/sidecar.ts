@@ -49,14 +49,18 @@ export async function startSidecar(
       onInvalid: (version, reason) => {
         metrics.configRefused.inc();
         logger.warn({ msg: "config change refused", file: config.watch, version, reason });
-        audit.append({
-          type: "config_change",
-          ts: Date.now(),
-          version,
-          source: "file",
-          status: "refused",
-          reason,
-        });
+        try {
+          audit.append({
+            type: "config_change",
+            ts: Date.now(),
+            version,
+            source: "file",
+            status: "refused",
+            reason,
+          });
+        } catch (cause) {
+          logger.error({ msg: "audit write failed", error: String(cause) });
+        }
       },
     });
     await watch.start();

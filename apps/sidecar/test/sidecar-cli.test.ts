@@ -132,4 +132,47 @@ describe("mcp-sidecar serve", () => {
       expect(await stop(child)).toBe(0);
     }
   });
+
+  it("acks a batch, refuses (and counts) events with fields the log reserves, and survives bad frames", async () => {
+    const file = join(dir, "hostile.yaml");
+    await writeFile(file, "audit: { dir: ./hostile-audit }\n");
+    const { url, child } = await start(["--config", file]);
+    try {
+      const socket = new WebSocket(url.replace(/^http/, "ws"));
+      await new Promise((resolve, reject) => {
+        socket.once("open", resolve);
+        socket.once("error", reject);
+      });
+      const replies: unknown[] = [];
+      socket.on("message", (data) => replies.push(JSON.parse(String(data))));
+      socket.send(JSON.stringify({ type: "hello", node: "n1", pid: 1, version: "test" }));
+      const good = {
+        type: "tool_call",
+        ts: Date.now(),
+        tool: "echo",
+        era: "modern",
+        outcome: "ok",
+        durationMs: 1,
+      };
+      socket.send(
+        JSON.stringify({
+          type: "events",
+          seq: 1,
+          events: [good, { ...good, hash: "f".repeat(64) }, { nope: 1 }],
+        }),
+      );
+      const deadline = Date.now() + 5_000;
+      while (replies.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(replies).toEqual([{ type: "ack", seq: 1 }]);
+      const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+      socket.send("not json");
+      expect(await closed).toBe(1008);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^mcp_sidecar_events_received_total 1$/m);
+      expect(metrics).toMatch(/^mcp_sidecar_events_rejected_total 2$/m);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
 });
