@@ -47,37 +47,47 @@ function hex(bytes: number): string {
   return randomBytes(bytes).toString("hex");
 }
 
-async function callEcho(
-  headers: Record<string, string>,
-  meta: Record<string, unknown> = {},
-): Promise<unknown> {
+/** One 2026-07-28 request with its headers and `_meta` envelope; resolves with the HTTP status. */
+async function post(
+  method: string,
+  params: Record<string, unknown>,
+  options: { name?: string; headers?: Record<string, string>; meta?: Record<string, unknown> } = {},
+): Promise<number> {
   const response = await fetch(runtime.url, {
     method: "POST",
     headers: {
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
       "mcp-protocol-version": "2026-07-28",
-      "mcp-method": "tools/call",
-      "mcp-name": "echo",
-      ...headers,
+      "mcp-method": method,
+      ...(options.name === undefined ? {} : { "mcp-name": options.name }),
+      ...options.headers,
     },
     body: JSON.stringify({
       jsonrpc: "2.0",
       id: 1,
-      method: "tools/call",
+      method,
       params: {
-        name: "echo",
-        arguments: { text: SECRET_TEXT },
+        ...params,
         _meta: {
           "io.modelcontextprotocol/protocolVersion": "2026-07-28",
           "io.modelcontextprotocol/clientCapabilities": {},
-          ...meta,
+          ...options.meta,
         },
       },
     }),
   });
-  expect(response.status).toBe(200);
-  return response.json();
+  await response.text();
+  return response.status;
+}
+
+async function callEcho(headers: Record<string, string>, meta: Record<string, unknown> = {}): Promise<void> {
+  const status = await post(
+    "tools/call",
+    { name: "echo", arguments: { text: SECRET_TEXT } },
+    { name: "echo", headers, meta },
+  );
+  expect(status).toBe(200);
 }
 
 describe("tracing a tools/call", () => {
@@ -118,33 +128,27 @@ describe("tracing a tools/call", () => {
     expect(server?.parentSpanId).toBe(clientSpan);
   });
 
-  it("starts a new trace without a traceparent, and marks an unknown tool as an error", async () => {
+  it("starts a new trace without a traceparent", async () => {
     const before = receiver.spans.length;
-    const response = await fetch(runtime.url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/json, text/event-stream",
-        "mcp-protocol-version": "2026-07-28",
-        "mcp-method": "tools/list",
-      },
-      body: JSON.stringify({
-        jsonrpc: "2.0",
-        id: 2,
-        method: "tools/list",
-        params: {
-          _meta: {
-            "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-            "io.modelcontextprotocol/clientCapabilities": {},
-          },
-        },
-      }),
-    });
-    expect(response.status).toBe(200);
+    expect(await post("tools/list", {})).toBe(200);
     await receiver.waitFor((spans) => spans.slice(before).some((s) => s.name === "tools/list"));
     const list = receiver.spans.slice(before).find((s) => s.name === "tools/list");
     expect(list?.parentSpanId).toBeUndefined();
     expect(list?.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("marks the span of a failed request as an error, with its JSON-RPC code", async () => {
+    const traceId = hex(16);
+    await post(
+      "tools/call",
+      { name: "no_such_tool", arguments: {} },
+      { name: "no_such_tool", headers: { traceparent: `00-${traceId}-${hex(8)}-01` } },
+    );
+    await receiver.waitFor((spans) => spans.some((s) => s.traceId === traceId));
+    const span = receiver.spans.find((s) => s.traceId === traceId);
+    expect(span?.status.code).toBe(2); // STATUS_CODE_ERROR
+    expect(span?.attributes).toMatchObject({ "mcp.status": "error", "rpc.jsonrpc.error_code": -32602 });
+    expect(receiver.spans.some((s) => s.traceId === traceId && s.name === "sandbox.call")).toBe(false);
   });
 
   it("never exports the tool's input or output", async () => {

@@ -6,6 +6,7 @@
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import type { HostCallContext } from "@mcp-runtime/plugin-sdk/host";
 import type {
+  CallToolResult,
   Catalog,
   ClientCapabilities,
   CreateMessageRequestParams,
@@ -17,9 +18,9 @@ import type {
   RequestContext,
   ToolEntry,
 } from "@mcp-runtime/protocol";
-import type { Tracing } from "@mcp-runtime/telemetry/tracing";
+import type { SpanHandle, Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { PluginHost } from "../executor/executor.js";
-import { Observation } from "../telemetry/request-observer.js";
+import { inChildSpan } from "../telemetry/child-span.js";
 
 /** What registration adds around each call; absent parts cost nothing per call. */
 export interface RegisterHooks {
@@ -84,23 +85,19 @@ function tracedCall(
   notifier: ChangeNotifier,
 ): ToolEntry["call"] {
   const attributes = { "mcp.plugin.id": host.id, "gen_ai.tool.name": name };
-  return async (args, ctx) => {
-    const parent = ctx.observation instanceof Observation ? ctx.observation.span : undefined;
-    // A request the sampler dropped gets no child spans: they would be dropped too, at a cost.
-    if (parent === undefined || !parent.recording)
-      return host.callTool(name, args, new CallBridge(ctx, notifier));
-    const span = tracing.startSpan("sandbox.call", parent, attributes, "internal");
-    try {
-      const result = await host.callTool(name, args, new CallBridge(ctx, notifier));
-      if (result.isError === true) span.error("tool returned isError");
-      return result;
-    } catch (cause) {
-      span.error(cause instanceof Error ? cause.name : "thrown");
-      throw cause;
-    } finally {
-      span.end();
-    }
-  };
+  return (args, ctx) =>
+    inChildSpan(
+      tracing,
+      "sandbox.call",
+      ctx.observation,
+      attributes,
+      () => host.callTool(name, args, new CallBridge(ctx, notifier)),
+      markToolError,
+    );
+}
+
+function markToolError(span: SpanHandle, result: CallToolResult): void {
+  if (result.isError === true) span.error("tool returned isError");
 }
 
 /** Registers everything a plugin offers; throws (leaving nothing half-registered) on a name clash. */

@@ -4,7 +4,7 @@
  */
 import type { JsonObject, TaskBackend, TaskCall, TaskPolicy, TaskView } from "@mcp-runtime/protocol";
 import type { Tracing } from "@mcp-runtime/telemetry/tracing";
-import { Observation } from "./request-observer.js";
+import { inChildSpan } from "./child-span.js";
 
 export class TracedTaskBackend implements TaskBackend {
   readonly list: TaskBackend["list"];
@@ -16,25 +16,15 @@ export class TracedTaskBackend implements TaskBackend {
     this.list = inner.list?.bind(inner);
   }
 
-  async submit(call: TaskCall, observation?: unknown): Promise<TaskView> {
-    const parent = observation instanceof Observation ? observation.span : undefined;
-    if (parent === undefined || !parent.recording) return this.inner.submit(call, observation);
-    const span = this.tracing.startSpan(
+  submit(call: TaskCall, observation?: unknown): Promise<TaskView> {
+    return inChildSpan(
+      this.tracing,
       "queue.submit",
-      parent,
+      observation,
       { "gen_ai.tool.name": call.tool },
-      "internal",
+      () => this.inner.submit(call, observation),
+      (span, view) => span.setAttribute("mcp.task.id", view.taskId),
     );
-    try {
-      const view = await this.inner.submit(call, observation);
-      span.setAttribute("mcp.task.id", view.taskId);
-      return view;
-    } catch (cause) {
-      span.error(cause instanceof Error ? cause.name : "thrown");
-      throw cause;
-    } finally {
-      span.end();
-    }
   }
 
   policy(tool: string): TaskPolicy | undefined {
