@@ -2,7 +2,7 @@
  * @module The runtimes connected to this sidecar: each sends a hello, then batches of audit
  * events that are written to the audit log and acknowledged once durable (so a runtime can drop
  * them); batches it resends after a lost ack are acknowledged again without being written twice.
- * Validated configs are pushed to every runtime, and their outcomes audited.
+ * Validated configs are pushed to every runtime; each runtime audits its own outcome.
  */
 import type { IncomingMessage } from "node:http";
 import type {
@@ -143,19 +143,8 @@ export class RuntimeHub {
         version: message.version,
         reason: message.reason,
       });
-      this.options.audit.append(
-        {
-          type: "config_change",
-          ts: Date.now(),
-          version: String(message.version),
-          source: "sidecar",
-          status: message.ok ? "applied" : "refused",
-          node,
-          ...(message.changes ? { changes: message.changes } : {}),
-          ...(message.reason ? { reason: message.reason } : {}),
-        },
-        undefined,
-      );
+      // No audit record here: the runtime audits its own outcome (with its node id) through its
+      // event stream, so each applied or refused push is recorded once.
       return;
     }
     this.refuse(connection, "unknown frame type");
