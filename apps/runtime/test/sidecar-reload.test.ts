@@ -162,6 +162,14 @@ describe("SIGHUP without a sidecar", () => {
         10_000,
         "echo to be removed",
       );
+      // The retired host is closed once idle and leaves the readiness report.
+      const plugins = async () => {
+        const body = (await (await fetch(new URL("/readyz", runtime.url))).json()) as {
+          plugins: { plugin: string }[];
+        };
+        return body.plugins.map((p) => p.plugin);
+      };
+      await waitUntil(async () => (await plugins()).join() === "files", 10_000, "/readyz to list only files");
     } finally {
       await client.close().catch(() => {});
       expect(await runtime.stop()).toBe(0);

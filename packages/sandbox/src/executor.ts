@@ -9,8 +9,8 @@ import { PluginPool, type PoolOptions } from "./pool.js";
 export class SandboxExecutor {
   readonly kind = "sandbox";
   private readonly options: PoolOptions;
-  /** in load order (the config's), whichever host is ready first; undefined while starting */
-  private readonly pools: (PluginPool | undefined)[] = [];
+  /** in load order (the config's), whichever host is ready first; `pool` is unset while starting */
+  private pools: { pool: PluginPool | undefined }[] = [];
 
   constructor(options: PoolOptions = {}) {
     this.options = options;
@@ -19,19 +19,25 @@ export class SandboxExecutor {
   /** `options` override this executor's pool options for this plugin (e.g. its own breaker). */
   async load(plugin: SandboxPlugin, options: PoolOptions = {}): Promise<PluginPool> {
     assertPermissions(plugin.id, plugin.permissions, plugin.entry.sandbox, plugin.config);
-    const index = this.pools.push(undefined) - 1;
-    const pool = await PluginPool.start(plugin, { ...this.options, ...options });
-    this.pools[index] = pool;
-    return pool;
+    const slot: { pool: PluginPool | undefined } = { pool: undefined };
+    this.pools.push(slot);
+    try {
+      slot.pool = await PluginPool.start(plugin, { ...this.options, ...options });
+    } catch (cause) {
+      this.pools = this.pools.filter((s) => s !== slot);
+      throw cause;
+    }
+    return slot.pool;
   }
 
   /** Per plugin: breaker state and live hosts, for `/readyz` and logs. */
   health(): PoolHealth[] {
-    // A pool closed by a config reload stays listed until it is gone from here.
-    return this.pools.flatMap((pool) => (pool && !pool.isClosed ? [pool.health()] : []));
+    // Pools closed by a config reload (the runtime closes replaced hosts itself) leave the list here.
+    this.pools = this.pools.filter((s) => s.pool === undefined || !s.pool.isClosed);
+    return this.pools.flatMap((s) => (s.pool ? [s.pool.health()] : []));
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.pools.splice(0).map((pool) => pool?.close()));
+    await Promise.allSettled(this.pools.splice(0).map((s) => s.pool?.close()));
   }
 }
