@@ -136,11 +136,24 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       for (const tool of host.manifest.tools) toolPlugins.set(tool.name, resolved.id);
   };
   const taskRuntime = tasks;
+  // What every newly registered plugin needs besides the catalogue, at start-up and on reload.
+  const announce = ({ resolved, host }: LoadedPlugin) => {
+    taskRuntime.addPlugin(host.manifest);
+    logger.info({
+      msg: "plugin loaded",
+      plugin: resolved.id,
+      package: resolved.packageName,
+      version: resolved.packageVersion,
+      executor: executor.kind,
+      tools: host.manifest.tools.length,
+      resources: host.manifest.resources.length + host.manifest.resourceTemplates.length,
+      prompts: host.manifest.prompts.length,
+    });
+  };
   try {
     for (const plugin of plugins) {
       registerPlugin(catalog, plugin.host, notifier, hooks);
-      taskRuntime.addPlugin(plugin.host.manifest);
-      logLoaded(logger, plugin, executor.kind);
+      announce(plugin);
     }
   } catch (cause) {
     await Promise.allSettled(plugins.map((p) => p.host.close()));
@@ -169,10 +182,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     env: options.env ?? process.env,
     flags: options.flags ?? {},
-    addPlugin: (plugin) => {
-      taskRuntime.addPlugin(plugin.host.manifest);
-      logLoaded(logger, plugin, executor.kind);
-    },
+    addPlugin: announce,
     applied: (next) => {
       indexTools(target.plugins);
       for (const listener of appliedListeners) listener(next);
@@ -218,17 +228,4 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 function withTraceId(event: Record<string, unknown>, observation: unknown): Record<string, unknown> {
   const span = observation instanceof Observation ? observation.span : undefined;
   return span === undefined ? event : { ...event, tid: span.traceId };
-}
-
-function logLoaded(logger: Logger, { resolved, host }: LoadedPlugin, executor: string): void {
-  logger.info({
-    msg: "plugin loaded",
-    plugin: resolved.id,
-    package: resolved.packageName,
-    version: resolved.packageVersion,
-    executor,
-    tools: host.manifest.tools.length,
-    resources: host.manifest.resources.length + host.manifest.resourceTemplates.length,
-    prompts: host.manifest.prompts.length,
-  });
 }

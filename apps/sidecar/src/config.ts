@@ -3,8 +3,8 @@
  * the runtime's: unknown keys are errors, each issue is reported as `path: message`. Relative
  * paths are resolved against the file's folder (or the working directory without a file).
  */
-import { readFile } from "node:fs/promises";
-import { dirname, extname, resolve } from "node:path";
+import { dirname, resolve } from "node:path";
+import { formatIssues, readConfigFile } from "@mcp-runtime/config";
 import { z } from "zod";
 
 const MiB = 1024 * 1024;
@@ -61,21 +61,10 @@ export async function loadSidecarConfig(
   let raw: unknown = {};
   const path = file === undefined ? undefined : resolve(cwd, file);
   if (path !== undefined) {
-    let text: string;
-    try {
-      text = await readFile(path, "utf8");
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      return {
-        ok: false,
-        issues: [`${file}: ${code === "ENOENT" ? "file not found" : `cannot read (${code})`}`],
-      };
-    }
-    try {
-      raw = extname(path) === ".json" ? JSON.parse(text) : ((await import("yaml")).parse(text) ?? {});
-    } catch (cause) {
-      return { ok: false, issues: [`${file}: ${firstLine(cause)}`] };
-    }
+    // The runtime config's reader: same formats, same "path: message" for a missing file or a syntax error.
+    const read = await readConfigFile(path, file ?? path);
+    if (!read.ok) return { ok: false, issues: formatIssues(read.issues) };
+    raw = read.value;
   }
   if (typeof raw === "object" && raw !== null && !Array.isArray(raw)) {
     raw = {
@@ -99,8 +88,4 @@ export async function loadSidecarConfig(
   if (config.audit.keyFile !== undefined) config.audit.keyFile = resolve(base, config.audit.keyFile);
   if (config.watch !== undefined) config.watch = resolve(base, config.watch);
   return { ok: true, config, file: path };
-}
-
-function firstLine(cause: unknown): string {
-  return (cause instanceof Error ? cause.message : String(cause)).split("\n")[0] ?? "invalid";
 }

@@ -3,7 +3,7 @@
  * watcher, and an HTTP server for `/healthz`, `/readyz` and `/metrics` on the same port.
  */
 import { timingSafeEqual } from "node:crypto";
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@mcp-runtime/telemetry";
 import { WebSocketServer } from "ws";
@@ -130,9 +130,7 @@ function refuseUpgrade(req: IncomingMessage, token: string | undefined): string 
   return a.length === b.length && timingSafeEqual(a, b) ? undefined : "unauthorized: bad or missing token";
 }
 
-function json(res: import("node:http").ServerResponse, status: number, body: unknown): void {
+function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 }
-
-export type { Server };

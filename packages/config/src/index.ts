@@ -10,6 +10,7 @@ export {
   loadConfig,
   loadConfigOrThrow,
 } from "./load.js";
+export { type ReadResult, readConfigFile } from "./read-file.js";
 export { type RuntimeConfigInput, runtimeConfigSchema } from "./schema.js";
 export type {
   AuthConfig,

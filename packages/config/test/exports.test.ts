@@ -12,6 +12,7 @@ describe("public entry", () => {
       "formatIssues",
       "loadConfig",
       "loadConfigOrThrow",
+      "readConfigFile",
       "runtimeConfigSchema",
       "validateConfig",
     ]);

@@ -5,6 +5,7 @@
  * run one at a time, in the order they were asked for.
  */
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import {
   type ConfigFlags,
   diffConfig,
@@ -53,7 +54,7 @@ export interface ReloadTarget {
   /** what the runtime was started with, re-applied on top of every reloaded file */
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly flags: ConfigFlags;
-  /** new plugins' task policies */
+  /** what a newly registered plugin needs besides the catalogue (task policies, the load log line) */
   addPlugin(plugin: LoadedPlugin): void;
   /** called after the new config is in place (tokens, derived tables) */
   applied(config: RuntimeConfig): void;
@@ -74,7 +75,6 @@ export class ConfigReloader {
     const target = this.target;
     let text = request.text;
     if (text === undefined) {
-      const { readFile } = await import("node:fs/promises");
       try {
         text = await readFile(request.file, "utf8");
       } catch (cause) {

@@ -47,8 +47,6 @@ export interface RequestObserverParts {
   pluginOf(tool: string): string | undefined;
 }
 
-const OUTCOME_ERROR: CallOutcome = "error";
-
 export class RuntimeRequestObserver implements RequestObserver<Observation> {
   private readonly metrics: RuntimeMetrics | undefined;
   private readonly tracing: Tracing | undefined;
@@ -88,16 +86,12 @@ export class RuntimeRequestObserver implements RequestObserver<Observation> {
     const seconds = (performance.now() - observation.startedAt) / 1000;
     let outcome: CallOutcome = "ok";
     let code: number | undefined;
-    let result: JsonObject | undefined;
     if (response === undefined) outcome = "cancelled";
     else if ("error" in response) {
-      outcome = OUTCOME_ERROR;
+      outcome = "error";
       code = response.error.code;
-    } else {
-      result = response.result;
-      if (result.isError === true) outcome = "tool_error";
-      else if (result.resultType === "input_required") outcome = "input_required";
-    }
+    } else if (response.result.isError === true) outcome = "tool_error";
+    else if (response.result.resultType === "input_required") outcome = "input_required";
     const { tool, span } = observation;
     const metrics = this.metrics;
     if (metrics !== undefined) {
