@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { type OtlpReceiver, startOtlpReceiver } from "@mcp-runtime/telemetry/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { modernCall } from "./support/modern-call.js";
 import { assertBuilt } from "./support/paths.js";
 
 assertBuilt();
@@ -47,47 +48,14 @@ function hex(bytes: number): string {
   return randomBytes(bytes).toString("hex");
 }
 
-/** One 2026-07-28 request with its headers and `_meta` envelope; resolves with the HTTP status. */
-async function post(
-  method: string,
-  params: Record<string, unknown>,
-  options: { name?: string; headers?: Record<string, string>; meta?: Record<string, unknown> } = {},
-): Promise<number> {
-  const response = await fetch(runtime.url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": method,
-      ...(options.name === undefined ? {} : { "mcp-name": options.name }),
-      ...options.headers,
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method,
-      params: {
-        ...params,
-        _meta: {
-          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-          "io.modelcontextprotocol/clientCapabilities": {},
-          ...options.meta,
-        },
-      },
-    }),
-  });
-  await response.text();
-  return response.status;
-}
-
 async function callEcho(headers: Record<string, string>, meta: Record<string, unknown> = {}): Promise<void> {
-  const status = await post(
+  const result = await modernCall(
+    runtime.url,
     "tools/call",
     { name: "echo", arguments: { text: SECRET_TEXT } },
-    { name: "echo", headers, meta },
+    { name: "echo", tasks: false, headers, meta },
   );
-  expect(status).toBe(200);
+  expect(result.content).toEqual([{ type: "text", text: SECRET_TEXT }]);
 }
 
 describe("tracing a tools/call", () => {
@@ -130,7 +98,8 @@ describe("tracing a tools/call", () => {
 
   it("starts a new trace without a traceparent", async () => {
     const before = receiver.spans.length;
-    expect(await post("tools/list", {})).toBe(200);
+    const listed = await modernCall(runtime.url, "tools/list", {}, { tasks: false });
+    expect(listed.tools).toEqual([expect.objectContaining({ name: "echo" })]);
     await receiver.waitFor((spans) => spans.slice(before).some((s) => s.name === "tools/list"));
     const list = receiver.spans.slice(before).find((s) => s.name === "tools/list");
     expect(list?.parentSpanId).toBeUndefined();
@@ -139,11 +108,14 @@ describe("tracing a tools/call", () => {
 
   it("marks the span of a failed request as an error, with its JSON-RPC code", async () => {
     const traceId = hex(16);
-    await post(
-      "tools/call",
-      { name: "no_such_tool", arguments: {} },
-      { name: "no_such_tool", headers: { traceparent: `00-${traceId}-${hex(8)}-01` } },
-    );
+    await expect(
+      modernCall(
+        runtime.url,
+        "tools/call",
+        { name: "no_such_tool", arguments: {} },
+        { name: "no_such_tool", tasks: false, headers: { traceparent: `00-${traceId}-${hex(8)}-01` } },
+      ),
+    ).rejects.toMatchObject({ code: -32602 });
     await receiver.waitFor((spans) => spans.some((s) => s.traceId === traceId));
     const span = receiver.spans.find((s) => s.traceId === traceId);
     expect(span?.status.code).toBe(2); // STATUS_CODE_ERROR

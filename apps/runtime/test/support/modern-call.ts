@@ -13,6 +13,10 @@ export interface ModernCallOptions {
   tasks?: boolean;
   /** the JSON-RPC id; default 1 */
   id?: number;
+  /** more HTTP headers (e.g. `traceparent`) */
+  headers?: Record<string, string>;
+  /** more `_meta` entries (e.g. `traceparent`) */
+  meta?: Record<string, unknown>;
 }
 
 export async function modernCall(
@@ -21,7 +25,7 @@ export async function modernCall(
   params: Record<string, unknown>,
   options: ModernCallOptions = {},
 ): Promise<Record<string, unknown>> {
-  const { name, tasks = true, id = 1 } = options;
+  const { name, tasks = true, id = 1, headers = {}, meta = {} } = options;
   const response = await fetch(url, {
     method: "POST",
     headers: {
@@ -30,6 +34,7 @@ export async function modernCall(
       "mcp-protocol-version": "2026-07-28",
       "mcp-method": method,
       ...(name === undefined ? {} : { "mcp-name": name }),
+      ...headers,
     },
     body: JSON.stringify({
       jsonrpc: "2.0",
@@ -40,6 +45,7 @@ export async function modernCall(
         _meta: {
           "io.modelcontextprotocol/protocolVersion": "2026-07-28",
           "io.modelcontextprotocol/clientCapabilities": tasks ? { extensions: { [TASKS]: {} } } : {},
+          ...meta,
         },
       },
     }),
