@@ -20,6 +20,11 @@ export const ErrorCode = {
   RequestCancelled: -32800,
   /** 2026-07-28: the request needs a client capability the request did not declare. */
   MissingClientCapability: -32021,
+  /**
+   * Server-defined: a rate limit or budget refused the request; `data` is a `RateLimitData`
+   * (HTTP transports answer it with 429 and `Retry-After`).
+   */
+  RateLimited: -32029,
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -59,4 +64,26 @@ export class ProtocolError extends Error {
 
 export function invalidParams(message: string, data?: unknown): JsonRpcError {
   return new JsonRpcError(ErrorCode.InvalidParams, message, data);
+}
+
+/** What a `RateLimited` error carries in `data`. */
+export interface RateLimitData {
+  /** which limit refused: the caller's request rate, the tool's rate, or the tool's budget */
+  limit: "client" | "tool" | "budget";
+  /** whole seconds until a retry can pass (at least 1) */
+  retryAfterSeconds: number;
+  tool?: string;
+}
+
+/** A `RateLimited` error with a message that names the limit and the wait. */
+export function rateLimited(limit: RateLimitData["limit"], retryAfterMs: number, tool?: string): JsonRpcError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const what =
+    limit === "client"
+      ? "Too many requests"
+      : limit === "tool"
+        ? `Rate limit exceeded for tool ${tool ?? ""}`.trimEnd()
+        : `Budget exhausted for tool ${tool ?? ""}`.trimEnd();
+  const data: RateLimitData = tool === undefined ? { limit, retryAfterSeconds } : { limit, retryAfterSeconds, tool };
+  return new JsonRpcError(ErrorCode.RateLimited, `${what}: retry after ${retryAfterSeconds} s`, data);
 }

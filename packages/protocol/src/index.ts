@@ -25,6 +25,8 @@ export {
   JsonRpcError,
   ProtocolError,
   type ProtocolErrorCode,
+  type RateLimitData,
+  rateLimited,
 } from "./errors.js";
 export {
   checkEnvelope,

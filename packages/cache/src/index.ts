@@ -1,0 +1,2 @@
+/** @module Public entry of @mcp-runtime/cache. */
+export {};

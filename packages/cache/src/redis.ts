@@ -1,0 +1,5 @@
+/**
+ * @module Subpath entry `@mcp-runtime/cache/redis`: the Redis-backed cache and limiters. Separate
+ * from the main entry so that the embedded memory default never loads ioredis.
+ */
+export {};
