@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import type { PluginEntry, RuntimeConfig, UpstreamEntry } from "./types.js";
 
 /**
- * Makes `plugins[].path`, `plugins[].sandbox.fs.read/write` and `upstreams[].cwd` absolute, so a
+ * Makes `plugins[].path`, `plugins[].sandbox.fs.read/write`, `cache.keyFile` and `upstreams[].cwd` absolute, so a
  * config means the same thing whatever directory the runtime starts in. `plugins[].config` is left
  * alone: only the plugin knows which of its values are paths.
  */
@@ -21,6 +21,10 @@ export function resolveConfigPaths(config: RuntimeConfig, baseDir: string): Runt
         },
       }),
     ),
+    cache:
+      config.cache.keyFile === undefined
+        ? config.cache
+        : { ...config.cache, keyFile: at(config.cache.keyFile) },
     upstreams: config.upstreams.map(
       (upstream): UpstreamEntry =>
         upstream.cwd === undefined ? upstream : { ...upstream, cwd: at(upstream.cwd) },

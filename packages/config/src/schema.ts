@@ -58,6 +58,10 @@ const serverSchema = z.strictObject({
   maxSessions: posInt.default(10_000),
   maxBodyBytes: posInt.default(4 * MiB),
   shutdownGraceMs: nonNegInt.default(10_000),
+  // JSON replies at least this big are gzip/brotli-compressed per Accept-Encoding; 0 turns it off.
+  compressAboveBytes: nonNegInt.default(1024),
+  // Reverse proxies that append to X-Forwarded-For (the client IP for per-client limits); 0 trusts none.
+  trustProxyHops: nonNegInt.default(0),
 });
 
 // Optional: absent, the sandbox's own defaults apply (5 crashes in 60 s open it for 30 s).
@@ -194,12 +198,29 @@ const authSchema = z
     }
   }, always);
 
+const cacheRuleSchema = z.strictObject({
+  ttlSeconds: ttlSecondsSchema.optional(),
+  // "private" (default): one entry per caller; "public": one entry shared by every caller.
+  scope: z.enum(["private", "public"]).default("private"),
+});
+
 const cacheSchema = z.strictObject({
   backend: z.enum(["memory", "redis"]).default("memory"),
+  // Default TTL of cached reads and lists (CACHE_TTL); 0 turns result caching off.
   ttlSeconds: ttlSecondsSchema.default(60),
-  // Off by default: encryption needs a key the operator provides to the cache package.
+  // Off by default: encryption needs a key (MCP_CACHE_KEYS or `keyFile`) the operator provides.
   encrypt: z.boolean().default(false),
+  keyFile: nonEmpty.optional(),
   maxEntries: posInt.default(10_000),
+  maxBytes: posInt.default(64 * MiB),
+  // `resources/read` results are cached unless this is off (or a resource opts out).
+  resources: z.boolean().default(true),
+  // Tool results are cached only for tools named here (or opted in by their plugin), and only
+  // when the tool is annotated readOnlyHint + idempotentHint.
+  tools: z.record(nonEmpty, cacheRuleSchema).prefault({}),
+  // Tool results bigger than this come back as a resource_link to the stored result; 0 turns it off.
+  largeResultBytes: nonNegInt.default(MiB),
+  largeResultTtlSeconds: posInt.default(600),
 });
 
 const queueSchema = z.strictObject({
@@ -209,16 +230,31 @@ const queueSchema = z.strictObject({
   resultTtlSeconds: posInt.default(3_600),
 });
 
+// A burst of one second's worth of requests is the usual token-bucket default.
+const withBurst = <T extends { rps?: number | undefined; burst?: number | undefined }>(rule: T) =>
+  rule.rps === undefined ? rule : { ...rule, burst: rule.burst ?? Math.max(1, Math.ceil(rule.rps)) };
+
 const limitsSchema = z.strictObject({
+  backend: z.enum(["memory", "redis"]).default("memory"),
+  // What a check does when the Redis limiter is unreachable: admit (and count it) or refuse.
+  onBackendError: z.enum(["allow", "deny"]).default("allow"),
   perClient: z
     .strictObject({ rps: z.number().positive(), burst: posInt.optional() })
-    // A burst of one second's worth of requests is the usual token-bucket default.
     .transform(({ rps, burst }) => ({ rps, burst: burst ?? Math.max(1, Math.ceil(rps)) }))
     .optional(),
   perTool: z
     .record(
       nonEmpty,
-      z.strictObject({ rps: z.number().positive().optional(), dailyBudget: nonNegInt.optional() }),
+      z
+        .strictObject({
+          rps: z.number().positive().optional(),
+          burst: posInt.optional(),
+          dailyBudget: nonNegInt.optional(),
+          monthlyBudget: nonNegInt.optional(),
+          // Cost units one call charges to the budgets; overrides what the plugin declares.
+          cost: posInt.optional(),
+        })
+        .transform(withBurst),
     )
     .prefault({}),
 });
@@ -296,6 +332,7 @@ function checkRedis(value: Loose, ctx: Ctx): void {
   const needs: [string, string, unknown][] = [
     ["server", "sessions", "redis"],
     ["cache", "backend", "redis"],
+    ["limits", "backend", "redis"],
     ["queue", "backend", "bullmq"],
   ];
   for (const [section, key, kind] of needs) {

@@ -22,6 +22,10 @@ export interface ServerConfig {
   maxSessions: number;
   maxBodyBytes: number;
   shutdownGraceMs: number;
+  /** JSON replies at least this big are compressed per Accept-Encoding; 0: never. */
+  compressAboveBytes: number;
+  /** reverse proxies trusted to append to X-Forwarded-For (client IPs for per-client limits) */
+  trustProxyHops: number;
 }
 
 export interface SandboxFsConfig {
@@ -113,11 +117,33 @@ export interface AuthConfig {
   oauth?: OAuthConfig;
 }
 
+export type CacheScope = "private" | "public";
+
+/** Caching of one tool's results (opt-in). */
+export interface CacheRule {
+  /** Absent: `cache.ttlSeconds`. */
+  ttlSeconds?: number;
+  /** "private": one entry per caller (subject); "public": shared by every caller. */
+  scope: CacheScope;
+}
+
 export interface CacheConfig {
   backend: CacheBackend;
+  /** default TTL of cached results; 0 turns result caching off */
   ttlSeconds: number;
+  /** AES-256-GCM at rest; the key comes from `MCP_CACHE_KEYS` or `keyFile` */
   encrypt: boolean;
+  /** Absolute after loading (resolved against the config file's directory). */
+  keyFile?: string;
   maxEntries: number;
+  maxBytes: number;
+  /** cache `resources/read` results */
+  resources: boolean;
+  /** tools whose results are cached, by name (they must be readOnlyHint + idempotentHint) */
+  tools: Record<string, CacheRule>;
+  /** tool results bigger than this are returned as a `resource_link`; 0: never */
+  largeResultBytes: number;
+  largeResultTtlSeconds: number;
 }
 
 export interface QueueConfig {
@@ -134,10 +160,20 @@ export interface RateLimit {
 
 export interface ToolLimit {
   rps?: number;
+  /** set (defaulted from rps) whenever `rps` is */
+  burst?: number;
   dailyBudget?: number;
+  monthlyBudget?: number;
+  /** cost units a call charges to the budgets (beats the plugin's declaration); default 1 */
+  cost?: number;
 }
 
+export type LimitsBackend = "memory" | "redis";
+
 export interface LimitsConfig {
+  backend: LimitsBackend;
+  /** what a check does when the Redis limiter is unreachable */
+  onBackendError: "allow" | "deny";
   /** Absent means no per-client limit. */
   perClient?: RateLimit;
   perTool: Record<string, ToolLimit>;

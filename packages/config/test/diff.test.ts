@@ -23,8 +23,10 @@ describe("diffConfig", () => {
   });
 
   it("reports record keys that were added, removed or changed", () => {
-    const before = config({ limits: { perTool: { search: { rps: 1 }, "fs.read": { rps: 1 } } } });
-    const after = config({ limits: { perTool: { search: { rps: 2 }, fetch: { dailyBudget: 10 } } } });
+    const before = config({ limits: { perTool: { search: { rps: 1, burst: 4 }, "fs.read": { rps: 1 } } } });
+    const after = config({
+      limits: { perTool: { search: { rps: 2, burst: 4 }, fetch: { dailyBudget: 10 } } },
+    });
     expect(diffConfig(before, after).map((change) => change.path)).toEqual([
       "limits.perTool.search.rps",
       'limits.perTool["fs.read"]',

@@ -68,7 +68,12 @@ describe("loadConfig: files", () => {
     expect(config.plugins[1]?.sandbox).toMatchObject({ timeoutMs: 5000, maxMemoryMb: 128 });
     expect(config.plugins[1]?.config).toEqual({ root: "./data" });
     expect(config.upstreams.map((u) => u.id)).toEqual(["everything", "remote"]);
-    expect(config.cache).toEqual({ backend: "memory", ttlSeconds: 30, encrypt: true, maxEntries: 10_000 });
+    expect(config.cache).toMatchObject({
+      backend: "memory",
+      ttlSeconds: 30,
+      encrypt: true,
+      maxEntries: 10_000,
+    });
     expect(config.telemetry.logLevel).toBe("debug");
   });
 

@@ -79,6 +79,14 @@ export interface ToolBatchOptions {
   maxWaitMs: number;
 }
 
+/** How results may be cached by the runtime. */
+export interface CachePolicy {
+  /** Absent: the operator's `cache.ttlSeconds`. */
+  ttlSeconds?: number;
+  /** "private" (default): one entry per caller; "public": one entry shared by every caller. */
+  scope?: "private" | "public";
+}
+
 export interface ToolDefinition<
   S extends SchemaLike | undefined = SchemaLike | undefined,
   Config = Record<string, unknown>,
@@ -97,6 +105,13 @@ export interface ToolDefinition<
    * or `maxWaitMs` after its first call; each call still runs this handler and keeps its own result.
    */
   batch?: ToolBatchOptions;
+  /** Cost units one call charges to the operator's budgets (integer >= 1; default 1). */
+  cost?: number;
+  /**
+   * Opts the tool's results into the runtime's cache (same arguments, same caller: one run per
+   * TTL). Only for tools annotated `readOnlyHint` and `idempotentHint`; error results are never cached.
+   */
+  cache?: boolean | CachePolicy;
   handler(
     input: S extends SchemaLike ? InferInput<S> : JsonObject,
     ctx: CallContext<Config>,
@@ -120,6 +135,8 @@ export interface ResourceDefinition<Config = Record<string, unknown>> {
   size?: number;
   icons?: Icon[];
   _meta?: JsonObject;
+  /** Reads are cached by default (operator's TTL, per caller); `false` never caches this resource. */
+  cache?: false | CachePolicy;
   read(ctx: CallContext<Config>): ResourceReturn | Promise<ResourceReturn>;
 }
 
@@ -136,6 +153,8 @@ export interface ResourceTemplateDefinition<Config = Record<string, unknown>> {
   mimeType?: string;
   icons?: Icon[];
   _meta?: JsonObject;
+  /** Reads are cached by default (operator's TTL, per caller); `false` never caches them. */
+  cache?: false | CachePolicy;
   /** Return undefined when the URI names nothing (the client gets "resource not found"). */
   read(
     uri: string,
@@ -215,8 +234,36 @@ export function definePlugin<
     if (typeof tool.handler !== "function")
       throw new TypeError(`tool "${toolName}" needs a handler function`);
     if (tool.batch !== undefined) checkBatch(toolName, tool.batch);
+    if (tool.cost !== undefined && (!Number.isInteger(tool.cost) || tool.cost < 1))
+      throw new TypeError(`tool "${toolName}": "cost" must be an integer >= 1`);
+    if (tool.cache !== undefined && tool.cache !== false) {
+      // A cached answer replaces a run: only sound when running again would change nothing.
+      if (tool.annotations?.readOnlyHint !== true || tool.annotations?.idempotentHint !== true)
+        throw new TypeError(
+          `tool "${toolName}": "cache" needs annotations.readOnlyHint and annotations.idempotentHint`,
+        );
+      if (tool.cache !== true) checkCachePolicy(`tool "${toolName}"`, tool.cache);
+    }
+  }
+  for (const [kind, entries] of [
+    ["resource", definition.resources],
+    ["resource template", definition.resourceTemplates],
+  ] as const) {
+    for (const [key, entry] of Object.entries(entries ?? {}))
+      if (entry.cache !== undefined && entry.cache !== false)
+        checkCachePolicy(`${kind} "${key}"`, entry.cache);
   }
   return Object.freeze({ ...(definition as unknown as PluginDefinition), [PLUGIN]: true as const });
+}
+
+function checkCachePolicy(owner: string, policy: CachePolicy): void {
+  if (typeof policy !== "object" || policy === null)
+    throw new TypeError(`${owner}: "cache" must be true, false or { ttlSeconds, scope }`);
+  const { ttlSeconds, scope } = policy;
+  if (ttlSeconds !== undefined && (!Number.isInteger(ttlSeconds) || ttlSeconds < 0))
+    throw new TypeError(`${owner}: "cache.ttlSeconds" must be an integer >= 0`);
+  if (scope !== undefined && scope !== "private" && scope !== "public")
+    throw new TypeError(`${owner}: "cache.scope" must be "private" or "public"`);
 }
 
 function checkBatch(toolName: string, batch: ToolBatchOptions): void {

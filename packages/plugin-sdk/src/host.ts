@@ -10,5 +10,6 @@ export {
   type PluginInstanceErrorCode,
   type PluginInstanceOptions,
   type PluginManifest,
+  type PluginPolicies,
 } from "./instance.js";
 export { createTestCallContext } from "./test-context.js";

@@ -17,6 +17,7 @@ export type {
   ToolAnnotations,
 } from "@mcp-runtime/protocol";
 export {
+  type CachePolicy,
   type CallContext,
   type ChangeNotifier,
   type Completer,

@@ -24,6 +24,7 @@ import type {
 } from "@mcp-runtime/protocol";
 import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol/signals";
 import type {
+  CachePolicy,
   CallContext,
   ChangeNotifier,
   Completer,
@@ -72,6 +73,18 @@ export interface PluginManifest {
   longRunningTools: string[];
   /** tools declared batchable, with their window */
   batchableTools: BatchableTool[];
+  /** costs and caching declared by the plugin (absent in manifests built by hand: no declarations) */
+  policies?: PluginPolicies;
+}
+
+/** What a plugin declares about costs and caching; the operator's config may override it. */
+export interface PluginPolicies {
+  /** by tool name: cost units per call, and result caching (opt-in) */
+  tools: Record<string, { cost?: number; cache?: CachePolicy }>;
+  /** by resource URI: `false` = never cache its reads */
+  resources: Record<string, CachePolicy | false>;
+  /** by URI template */
+  templates: Record<string, CachePolicy | false>;
 }
 
 export interface BatchableTool {
@@ -214,7 +227,14 @@ export class PluginInstance {
     const tools: ToolDescriptor[] = [];
     const longRunningTools: string[] = [];
     const batchableTools: BatchableTool[] = [];
+    const policies: PluginPolicies = { tools: {}, resources: {}, templates: {} };
     for (const [name, { definition, input }] of this.tools) {
+      const { cost, cache } = definition;
+      if (cost !== undefined || (cache !== undefined && cache !== false))
+        policies.tools[name] = {
+          ...(cost === undefined ? {} : { cost }),
+          ...(cache === undefined || cache === false ? {} : { cache: cache === true ? {} : cache }),
+        };
       const descriptor: ToolDescriptor = { name, inputSchema: input.jsonSchema };
       if (definition.title !== undefined) descriptor.title = definition.title;
       if (definition.description !== undefined) descriptor.description = definition.description;
@@ -238,6 +258,7 @@ export class PluginInstance {
       if (r.size !== undefined) descriptor.size = r.size;
       if (r.icons !== undefined) descriptor.icons = r.icons;
       if (r._meta !== undefined) descriptor._meta = r._meta;
+      if (r.cache !== undefined) policies.resources[r.uri] = r.cache;
       return withMeta(descriptor);
     });
     const resourceTemplates = Object.entries(plugin.resourceTemplates ?? {}).map(([key, t]) => {
@@ -252,6 +273,7 @@ export class PluginInstance {
       if (t.mimeType !== undefined) descriptor.mimeType = t.mimeType;
       if (t.icons !== undefined) descriptor.icons = t.icons;
       if (t._meta !== undefined) descriptor._meta = t._meta;
+      if (t.cache !== undefined) policies.templates[t.uriTemplate] = t.cache;
       return withMeta(descriptor);
     });
     const prompts = Object.entries(plugin.prompts ?? {}).map(([name, p]) => {
@@ -277,6 +299,7 @@ export class PluginInstance {
       prompts,
       longRunningTools,
       batchableTools,
+      policies,
     };
   }
 

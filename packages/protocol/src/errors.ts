@@ -76,7 +76,11 @@ export interface RateLimitData {
 }
 
 /** A `RateLimited` error with a message that names the limit and the wait. */
-export function rateLimited(limit: RateLimitData["limit"], retryAfterMs: number, tool?: string): JsonRpcError {
+export function rateLimited(
+  limit: RateLimitData["limit"],
+  retryAfterMs: number,
+  tool?: string,
+): JsonRpcError {
   const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
   const what =
     limit === "client"
@@ -84,6 +88,7 @@ export function rateLimited(limit: RateLimitData["limit"], retryAfterMs: number,
       : limit === "tool"
         ? `Rate limit exceeded for tool ${tool ?? ""}`.trimEnd()
         : `Budget exhausted for tool ${tool ?? ""}`.trimEnd();
-  const data: RateLimitData = tool === undefined ? { limit, retryAfterSeconds } : { limit, retryAfterSeconds, tool };
+  const data: RateLimitData =
+    tool === undefined ? { limit, retryAfterSeconds } : { limit, retryAfterSeconds, tool };
   return new JsonRpcError(ErrorCode.RateLimited, `${what}: retry after ${retryAfterSeconds} s`, data);
 }

@@ -72,6 +72,7 @@ export {
   type ServerLogger,
   ServerSession,
   type SessionOptions,
+  type ToolAdmission,
 } from "./server.js";
 export { runToolTask, type TaskJobPort, type TaskOutcome } from "./task-execution.js";
 export {

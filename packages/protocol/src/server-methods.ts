@@ -140,6 +140,8 @@ const table: Record<string, MethodHandler> = {
         return toolError(`Invalid arguments for tool ${name}: arguments must be an object`);
       const checked = tool.validateInput(args);
       if (!checked.ok) return toolError(`Invalid arguments for tool ${name}: ${checked.message}`);
+      const admitted = session.server.admission?.admitTool(name, context);
+      if (admitted !== undefined) await admitted;
       const routed = await routeToolCall(session, name, checked.value, context, params.task);
       if (routed) return routed;
       try {

@@ -88,6 +88,17 @@ export interface McpServerOptions {
    * read; present, its `start` result reaches handlers as `RequestContext.observation`.
    */
   observer?: RequestObserver;
+  /** Rate limits and budgets on `tools/call`, checked after validation and before any routing. */
+  admission?: ToolAdmission;
+}
+
+/**
+ * Decides whether a valid `tools/call` may run. It refuses by throwing (or rejecting with) a
+ * `JsonRpcError`, usually `rateLimited(...)`; returning undefined admits without an await, so a
+ * synchronous (in-memory) limiter costs the call no extra turn.
+ */
+export interface ToolAdmission {
+  admitTool(name: string, ctx: RequestContext): undefined | Promise<void>;
 }
 
 /**
@@ -106,11 +117,13 @@ export class McpServer {
   readonly catalog: Catalog;
   readonly instructions: string | undefined;
   readonly requestState: RequestStateCodec;
-  readonly cacheHints: CacheHints;
+  /** replaceable (a config reload changes the TTL) */
+  cacheHints: CacheHints;
   readonly clientRequestTimeoutMs: number;
   readonly logger: ServerLogger;
   readonly tasks: TaskBackend | undefined;
   readonly observer: RequestObserver | undefined;
+  readonly admission: ToolAdmission | undefined;
   private readonly extraCapabilities: ServerCapabilities;
   private readonly sessions = new Set<ServerSession>();
   private capabilitiesCache: ServerCapabilities | undefined;
@@ -136,6 +149,7 @@ export class McpServer {
     this.extraCapabilities = options.capabilities ?? {};
     this.tasks = options.tasks;
     this.observer = options.observer;
+    this.admission = options.admission;
     if (this.tasks) {
       const extensions = { ...(this.extraCapabilities.extensions ?? {}), [TASKS_EXTENSION]: {} };
       this.extraCapabilities = { ...this.extraCapabilities, extensions };
