@@ -28,6 +28,9 @@ export type { Provider } from "./metrics/provider-source.js";
 export { DURATION_BUCKETS, OTHER_LABEL, UNKNOWN_TOOL_LABEL } from "./metrics/request-table.js";
 export {
   type BreakerState,
+  type CacheCounts,
+  type CacheKind,
+  type LimitKind,
   type QueueJobCounts,
   RuntimeMetrics,
   type RuntimeMetricsOptions,

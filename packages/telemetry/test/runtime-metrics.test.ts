@@ -252,3 +252,49 @@ describe("RuntimeMetrics registry", () => {
     expect(() => new RuntimeMetrics({ maxSeries: 0 })).toThrow(/"maxSeries"/);
   });
 });
+
+describe("RuntimeMetrics cache and limit metrics", () => {
+  it("counts cache lookups, refusals by limit and budget warnings, with unknown tools folded", async () => {
+    let evictions = 3;
+    const metrics = new RuntimeMetrics({
+      knownTool: (name) => name === "search",
+      cache: () => ({ entries: 7, bytes: 1234, evictions }),
+    });
+    metrics.cacheLookup("resource", true);
+    metrics.cacheLookup("resource", true);
+    metrics.cacheLookup("resource", false);
+    metrics.cacheLookup("tool", false);
+    metrics.cacheError("redis");
+    metrics.rateLimited("client", "");
+    metrics.rateLimited("tool", "search");
+    metrics.rateLimited("budget", "search");
+    metrics.rateLimited("tool", "made-up");
+    metrics.budgetWarning("search");
+    metrics.limiterError();
+    evictions = 4;
+
+    const families = await scrape(metrics);
+    expect(value(families, "mcp_cache_requests_total", { kind: "resource", outcome: "hit" })).toBe(2);
+    expect(value(families, "mcp_cache_requests_total", { kind: "resource", outcome: "miss" })).toBe(1);
+    expect(value(families, "mcp_cache_requests_total", { kind: "tool", outcome: "miss" })).toBe(1);
+    expect(value(families, "mcp_cache_errors_total", { kind: "redis" })).toBe(1);
+    expect(value(families, "mcp_cache_entries")).toBe(7);
+    expect(value(families, "mcp_cache_bytes")).toBe(1234);
+    expect(value(families, "mcp_cache_evictions_total")).toBe(4);
+    expect(value(families, "mcp_rate_limited_total", { limit: "client", tool: "" })).toBe(1);
+    expect(value(families, "mcp_rate_limited_total", { limit: "tool", tool: "search" })).toBe(1);
+    expect(value(families, "mcp_rate_limited_total", { limit: "budget", tool: "search" })).toBe(1);
+    expect(value(families, "mcp_rate_limited_total", { limit: "tool", tool: "(unknown)" })).toBe(1);
+    expect(value(families, "mcp_budget_warnings_total", { tool: "search" })).toBe(1);
+    expect(value(families, "mcp_limits_backend_errors_total")).toBe(1);
+  });
+
+  it("caps the distinct tool labels of limit counters", async () => {
+    const metrics = new RuntimeMetrics({ maxSeries: 2 });
+    for (const tool of ["a", "b", "c", "d"]) metrics.rateLimited("tool", tool);
+    const families = await scrape(metrics);
+    const series = families.get("mcp_rate_limited_total")?.metrics ?? [];
+    expect(series.map((m) => m.labels?.tool).sort()).toEqual(["(other)", "a", "b"]);
+    expect(value(families, "mcp_rate_limited_total", { tool: "(other)" })).toBe(2);
+  });
+});

@@ -4,8 +4,9 @@
  * including the provider gauges, is computed when `metrics()` is scraped.
  */
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { LabeledCounts } from "./labeled-counts.js";
 import { type Provider, ProviderSource } from "./provider-source.js";
-import { DURATION_BUCKETS, type RequestSeries, RequestTable } from "./request-table.js";
+import { DURATION_BUCKETS, type RequestSeries, RequestTable, UNKNOWN_TOOL_LABEL } from "./request-table.js";
 import {
   type NamedSample,
   type Sample,
@@ -22,6 +23,18 @@ export interface QueueJobCounts {
   completed: number;
   failed: number;
 }
+
+/** What the cache provider returns (the cache package's `stats()`); entries/bytes only for memory. */
+export interface CacheCounts {
+  evictions: number;
+  entries?: number;
+  bytes?: number;
+}
+
+/** What a cache lookup was for. */
+export type CacheKind = "resource" | "tool" | "large_result";
+/** Which limit refused a request (the protocol's `RateLimitData.limit`). */
+export type LimitKind = "client" | "tool" | "budget";
 
 export type BreakerState = "closed" | "half-open" | "open";
 
@@ -62,6 +75,8 @@ export interface RuntimeMetricsOptions {
   auditBuffer?: Provider<number>;
   /** `mcp_sidecar_connected` (true or 1 when connected; `undefined` when there is no sidecar) */
   sidecarConnected?: Provider<boolean | number>;
+  /** `mcp_cache_entries`, `mcp_cache_bytes`, `mcp_cache_evictions_total` */
+  cache?: Provider<CacheCounts>;
 }
 
 const BREAKER_VALUE: Readonly<Record<BreakerState, number>> = { closed: 0, "half-open": 1, open: 2 };
@@ -91,6 +106,12 @@ export class RuntimeMetrics {
   private auditDroppedCount = 0;
   private readonly authFailures = new Map<number, { labels: { status: string }; value: number }>();
   private readonly reloads = { applied: 0, refused: 0 };
+  private readonly cacheLookups = new LabeledCounts(["kind", "outcome"] as const, 16);
+  private readonly cacheErrors = new LabeledCounts(["kind"] as const, 16);
+  private readonly limited: LabeledCounts<"limit" | "tool">;
+  private readonly budgetWarnings: LabeledCounts<"tool">;
+  private limiterErrors = 0;
+  private readonly knownTool: ((name: string) => boolean) | undefined;
   private readonly sources: ProviderSource<unknown>[] = [];
 
   constructor(options: RuntimeMetricsOptions = {}) {
@@ -99,10 +120,14 @@ export class RuntimeMetrics {
     this.contentType = registry.contentType;
     if (options.defaultLabels !== undefined) registry.setDefaultLabels(options.defaultLabels);
     const timeoutMs = positiveInt(options.providerTimeoutMs, 2000, "providerTimeoutMs");
+    const maxSeries = positiveInt(options.maxSeries, 2000, "maxSeries");
+    this.limited = new LabeledCounts(["limit", "tool"] as const, maxSeries);
+    this.budgetWarnings = new LabeledCounts(["tool"] as const, maxSeries);
+    this.knownTool = options.knownTool;
     this.table = new RequestTable({
       knownTool: options.knownTool,
       maxMethods: positiveInt(options.maxMethods, 64, "maxMethods"),
-      maxSeries: positiveInt(options.maxSeries, 2000, "maxSeries"),
+      maxSeries,
       buckets: DURATION_BUCKETS,
     });
 
@@ -154,6 +179,36 @@ export class RuntimeMetrics {
 
   configReload(outcome: "applied" | "refused"): void {
     this.reloads[outcome]++;
+  }
+
+  /** One cache lookup (a hit, or a miss that ran the plugin). */
+  cacheLookup(kind: CacheKind, hit: boolean): void {
+    this.cacheLookups.add([kind, hit ? "hit" : "miss"]);
+  }
+
+  /** The cache backend failed and the call ran uncached (Redis away, an entry that did not decrypt). */
+  cacheError(kind: string): void {
+    this.cacheErrors.add([kind]);
+  }
+
+  /** A request refused by a rate limit or budget; `tool` is "" for per-client limits. */
+  rateLimited(limit: LimitKind, tool: string): void {
+    this.limited.add([limit, this.toolLabel(tool)]);
+  }
+
+  /** A subject's use of a tool budget crossed the warning ratio (80 %) in this period. */
+  budgetWarning(tool: string): void {
+    this.budgetWarnings.add([this.toolLabel(tool)]);
+  }
+
+  /** The limiter backend could not answer (the call was then admitted or refused per config). */
+  limiterError(): void {
+    this.limiterErrors++;
+  }
+
+  private toolLabel(tool: string): string {
+    if (tool === "" || this.knownTool === undefined) return tool;
+    return this.knownTool(tool) ? tool : UNKNOWN_TOOL_LABEL;
   }
 
   /** The exposition text for a scrape; serve it with {@link contentType}. */
@@ -255,6 +310,30 @@ export class RuntimeMetrics {
         },
       );
     }
+    if (options.cache) {
+      const source = this.source("mcp_cache", options.cache, timeoutMs);
+      const pick = (key: keyof CacheCounts) => async () => {
+        const value = finite((await source.read())?.[key]);
+        return value === undefined ? undefined : [{ labels: {}, value }];
+      };
+      new ScrapedGauge(
+        { name: "mcp_cache_entries", help: "Entries in the memory cache", labelNames: [], registry },
+        pick("entries"),
+      );
+      new ScrapedGauge(
+        { name: "mcp_cache_bytes", help: "Bytes held by the memory cache", labelNames: [], registry },
+        pick("bytes"),
+      );
+      new ScrapedCounter(
+        {
+          name: "mcp_cache_evictions_total",
+          help: "Cache entries evicted to stay within the size bounds",
+          labelNames: [],
+          registry,
+        },
+        pick("evictions"),
+      );
+    }
     if (options.sandboxes)
       this.registerSandboxMetrics(registry, this.source("sandboxes", options.sandboxes, timeoutMs));
   }
@@ -337,6 +416,51 @@ export class RuntimeMetrics {
         { labels: { outcome: "applied" }, value: this.reloads.applied },
         { labels: { outcome: "refused" }, value: this.reloads.refused },
       ],
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_cache_requests_total",
+        help: "Cache lookups by what was looked up (resource, tool, large_result) and outcome (hit, miss)",
+        labelNames: ["kind", "outcome"],
+        registry,
+      },
+      () => this.cacheLookups.samples(),
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_cache_errors_total",
+        help: "Cache backend failures; the call ran uncached",
+        labelNames: ["kind"],
+        registry,
+      },
+      () => this.cacheErrors.samples(),
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_rate_limited_total",
+        help: "Requests refused by a limit (client, tool, budget), by tool",
+        labelNames: ["limit", "tool"],
+        registry,
+      },
+      () => this.limited.samples(),
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_budget_warnings_total",
+        help: "Times a subject's use of a tool budget crossed 80 % of it in a period",
+        labelNames: ["tool"],
+        registry,
+      },
+      () => this.budgetWarnings.samples(),
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_limits_backend_errors_total",
+        help: "Limit checks the limiter backend (Redis) could not answer",
+        labelNames: [],
+        registry,
+      },
+      () => [{ labels: {}, value: this.limiterErrors }],
     );
     // Registered last: Registry.metrics() starts every get() in order, so by the time this one runs
     // every provider of the scrape is in flight and its failure lands in this same scrape.
