@@ -8,6 +8,8 @@ import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
 import type { Logger } from "./logger.js";
 import { type LoadedPlugin, type LoadingPlugins, startPlugins } from "./plugins/load.js";
 import { type RegisterHooks, registerPlugin } from "./plugins/register.js";
+import { ResultCache } from "./policy/result-cache.js";
+import { type Policy, startPolicy } from "./policy/setup.js";
 import { createTaskRuntime, type TaskRuntime } from "./queue/task-runtime.js";
 import {
   ConfigReloader,
@@ -37,6 +39,8 @@ export interface Runtime {
   readonly tasks: TaskRuntime;
   /** Prometheus metrics, unless `telemetry.metrics` is off */
   readonly metrics: RuntimeMetrics | undefined;
+  /** caching, large-result links, rate limits and budgets (the transports take `admitClient`) */
+  readonly policy: Policy;
   /** Applies a changed config file in place, or refuses it whole with the reason. */
   reload(request: ReloadRequest): Promise<ReloadOutcome>;
   /** Called with each applied config (the HTTP front door updates its tokens from it). */
@@ -74,6 +78,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     startPlugins(config.plugins, baseDir, options.executor ?? chooseExecutor(process.env, logger));
   let tasks: TaskRuntime | undefined;
   let telemetry: Telemetry | undefined;
+  let policy: Policy | undefined;
   let plugins: LoadedPlugin[] = [];
   // Read by metrics at scrape time and by the observer per call; set once the runtime exists.
   let runtime: Runtime | undefined;
@@ -85,11 +90,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         sessions: () => runtime?.server.sessionCount ?? 0,
         queue: () => (runtime ? runtime.tasks.metrics() : Promise.resolve(undefined)),
         sandboxes: () => executor.health?.() ?? [],
+        cache: () => runtime?.policy.results.cache.stats(),
         knownTool: (name) => toolPlugins.has(name),
         configFile: options.configFile,
         reload: (request) => (runtime ? runtime.reload(request) : Promise.reject(new Error("not started"))),
       }),
     ]);
+    policy = await startPolicy(config, {
+      metrics: telemetry.metrics,
+      logger,
+      env: options.env ?? process.env,
+    });
     plugins = await loading;
   } catch (cause) {
     await loading.then(
@@ -99,15 +110,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     await executor.close();
     await tasks?.close();
     await telemetry?.close();
+    await policy?.close();
     throw cause;
   }
   const catalog = new Catalog();
+  const rules = policy;
   const { metrics, tracing, link } = telemetry;
   const observed = metrics !== undefined || tracing !== undefined || link !== undefined;
   const server = new McpServer({
     tasks: tracing ? new TracedTaskBackend(tasks.backend, tracing) : tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
     catalog,
+    admission: rules.limits,
+    cacheHints: listHints(config),
     logger: {
       error: (event, observation) => logger.error(withTraceId(event, observation)),
       warn: (event) => logger.warn(event),
@@ -129,11 +144,23 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     listChanged: (kind) => server.notifyListChanged(kind),
     resourceUpdated: (uri) => server.resourceUpdated(uri),
   };
-  const hooks: RegisterHooks = { tracing };
+  const hooks: RegisterHooks = { tracing, results: rules.results, large: rules.large };
+  let indexedHosts = new Map<string, unknown>();
   const indexTools = (loaded: readonly LoadedPlugin[]) => {
     toolPlugins.clear();
     for (const { resolved, host } of loaded)
       for (const tool of host.manifest.tools) toolPlugins.set(tool.name, resolved.id);
+    const manifests = loaded.map((p) => p.host.manifest);
+    rules.results.indexTools(manifests);
+    rules.limits.indexCosts(manifests);
+    // A replaced or removed plugin's cached results go with it.
+    const hosts = new Map(loaded.map((p) => [p.host.id, p.host as unknown]));
+    for (const [id, host] of indexedHosts) {
+      if (hosts.get(id) === host) continue;
+      void rules.results.invalidate(ResultCache.pluginGroup(id, "resources"));
+      void rules.results.invalidate(ResultCache.pluginGroup(id, "tools"));
+    }
+    indexedHosts = hosts;
   };
   const taskRuntime = tasks;
   // What every newly registered plugin needs besides the catalogue, at start-up and on reload.
@@ -155,11 +182,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       registerPlugin(catalog, plugin.host, notifier, hooks);
       announce(plugin);
     }
+    rules.large?.register(catalog);
   } catch (cause) {
     await Promise.allSettled(plugins.map((p) => p.host.close()));
     await executor.close();
     await tasks.close();
     await telemetry.close();
+    await rules.close();
     throw cause;
   }
   indexTools(plugins);
@@ -184,6 +213,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     flags: options.flags ?? {},
     addPlugin: announce,
     applied: (next) => {
+      rules.update(next);
+      server.cacheHints = listHints(next);
       indexTools(target.plugins);
       for (const listener of appliedListeners) listener(next);
     },
@@ -203,6 +234,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     health: () => executor.health?.() ?? [],
     tasks,
     metrics,
+    policy: rules,
     async reload(request) {
       const outcome = await reloader.apply(request);
       tel.reported(request, outcome);
@@ -219,9 +251,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await Promise.allSettled(target.plugins.map((p) => p.host.close()));
       await executor.close();
       await tel.close();
+      await rules.close();
     },
   };
   return runtime;
+}
+
+/** 2026-07-28 list and discover results: reusable for the cache TTL (none when caching is off). */
+function listHints(config: RuntimeConfig): { ttlMs: number; cacheScope: "public" } {
+  return { ttlMs: config.cache.ttlSeconds * 1000, cacheScope: "public" };
 }
 
 /** A request's log event with its trace id (`tid`), when the request is traced. */

@@ -50,6 +50,8 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       );
     },
   };
+  // Per-client limits (live on reload); without a rule the check answers 0 at once.
+  const admission = { admit: runtime.policy.limits.admitClient, trustProxyHops: settings.trustProxyHops };
   let running: Awaited<ReturnType<typeof startHttpServer>>;
   // Discovery is retried on demand: an issuer that is down at start-up delays logins, not the runtime.
   auth
@@ -65,6 +67,8 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       maxSessions: settings.maxSessions,
       maxBodyBytes: settings.maxBodyBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
+      compressAboveBytes: settings.compressAboveBytes,
+      ...admission,
       onEvent: (event) => logger.warn(event),
       // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
       // should not take the whole node out of a load balancer).
@@ -90,6 +94,7 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     allowedOrigins: settings.allowedOrigins,
     allowedHosts: settings.allowedHosts,
     maxPayload: settings.maxBodyBytes,
+    ...admission,
     onEvent: (event) => logger.warn(event),
     ...(authModule && auth && authHooks
       ? { authenticate: authModule.createWebSocketAuthHook(auth, authHooks) }

@@ -16,10 +16,11 @@ import {
   type McpServer,
 } from "@mcp-runtime/protocol";
 import type { Express, NextFunction } from "express";
+import { admitRequest } from "./admission.js";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { type EventStore, MemoryEventStore } from "./event-store.js";
 import { HostGuard } from "./host-guard.js";
-import { CLOSE_CONNECTION, writeError, writeJson, writeStatus } from "./http-replies.js";
+import { CLOSE_CONNECTION, JsonReplies, writeStatus } from "./http-replies.js";
 import { handleLegacyDelete, handleLegacyGet, handleLegacyPost } from "./legacy-endpoint.js";
 import type { LegacySession } from "./legacy-session.js";
 import { Lifecycle } from "./lifecycle.js";
@@ -86,6 +87,7 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
     sessions,
     events,
     modern: new ModernSessions(server),
+    replies: new JsonReplies(resolved.compressAboveBytes, resolved.onEvent),
   };
 
   let app: Express | undefined;
@@ -106,7 +108,7 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
         msg: "request failed",
         error: cause instanceof Error ? cause.message : String(cause),
       });
-      if (!res.headersSent) writeError(res, 500, ErrorCode.InternalError, "Internal error");
+      if (!res.headersSent) ctx.replies.error(res, 500, ErrorCode.InternalError, "Internal error");
       else res.end();
     });
   };
@@ -164,17 +166,17 @@ async function dispatch(
   next: NextFunction | undefined,
   expressApp: () => Express,
 ): Promise<void> {
-  const { options } = ctx;
+  const { options, replies } = ctx;
   const [path, query] = pathOf(req.url ?? "/");
   if (path === "/healthz") {
-    writeJson(res, 200, HEALTH_OK);
+    replies.json(res, 200, HEALTH_OK);
     return;
   }
   if (path === "/readyz") {
     const detail = options.readinessDetail;
     if (detail === undefined || ctx.lifecycle.draining)
-      writeJson(res, ctx.lifecycle.draining ? 503 : 200, ctx.lifecycle.draining ? READY_NO : HEALTH_OK);
-    else writeJson(res, 200, JSON.stringify({ status: "ok", ...detail() }));
+      replies.json(res, ctx.lifecycle.draining ? 503 : 200, ctx.lifecycle.draining ? READY_NO : HEALTH_OK);
+    else replies.json(res, 200, JSON.stringify({ status: "ok", ...detail() }));
     return;
   }
   const route = options.routes.size === 0 ? undefined : options.routes.get(path);
@@ -193,11 +195,11 @@ async function dispatch(
   }
   const refused = guard.check(req);
   if (refused !== null) {
-    writeError(res, 403, TRANSPORT_ERROR, `Forbidden: ${refused}`);
+    replies.error(res, 403, TRANSPORT_ERROR, `Forbidden: ${refused}`);
     return;
   }
   if (ctx.lifecycle.draining) {
-    writeError(res, 503, TRANSPORT_ERROR, "Server is shutting down", null, {
+    replies.error(res, 503, TRANSPORT_ERROR, "Server is shutting down", null, {
       ...CLOSE_CONNECTION,
       "retry-after": "1",
     });
@@ -205,14 +207,25 @@ async function dispatch(
   }
   let subject: string | undefined;
   let grant: ToolGrant | undefined;
+  const admit = options.admit;
   if (options.authenticate !== undefined) {
     const outcome = await options.authenticate(req);
     if (!outcome.ok) {
-      writeError(res, outcome.status, TRANSPORT_ERROR, outcome.message, null, outcome.headers);
+      // Refused callers still count, against their address: a flood of bad tokens is throttled too.
+      let admitted = admit === undefined || admitRequest(admit, ctx, req, res, undefined);
+      if (typeof admitted !== "boolean") admitted = await admitted;
+      if (admitted)
+        replies.error(res, outcome.status, TRANSPORT_ERROR, outcome.message, null, outcome.headers);
       return;
     }
     subject = outcome.subject;
     grant = outcome.grant;
+  }
+  if (admit !== undefined) {
+    let admitted = admitRequest(admit, ctx, req, res, subject);
+    // A synchronous limiter is not awaited: no microtask on the hot path.
+    if (typeof admitted !== "boolean") admitted = await admitted;
+    if (!admitted) return;
   }
   const method = req.method;
   if (isMcp) {
@@ -241,12 +254,12 @@ async function post(
   if (!body.ok) {
     const message = body.status === 413 ? "Request body too large" : "Bad request body";
     // The rest of an oversize body is never read: close the connection rather than drain it.
-    writeError(res, body.status, ErrorCode.InvalidRequest, message, null, CLOSE_CONNECTION);
+    ctx.replies.error(res, body.status, ErrorCode.InvalidRequest, message, null, CLOSE_CONNECTION);
     return;
   }
   const frame = decodeFrame(body.text);
   if (frame.kind === "invalid") {
-    writeJson(res, 400, JSON.stringify(frame.error));
+    ctx.replies.json(res, 400, JSON.stringify(frame.error));
     return;
   }
   // W3C trace context in the HTTP headers continues in the protocol core as `_meta.traceparent`.
@@ -254,7 +267,7 @@ async function post(
   if (typeof traceparent === "string") carryTraceContext(frame, traceparent, req.headers.tracestate);
   const refused = refuseToolCalls(frame, grant);
   if (refused !== undefined) {
-    writeError(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
+    ctx.replies.error(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
     return;
   }
   const version = req.headers["mcp-protocol-version"];
@@ -266,7 +279,7 @@ async function post(
       return;
     }
   } else if (typeof version === "string" && isModernVersion(version.trim())) {
-    writeError(
+    ctx.replies.error(
       res,
       400,
       ErrorCode.InvalidRequest,

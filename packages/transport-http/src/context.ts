@@ -1,6 +1,7 @@
 /** @module What every endpoint handler of one app shares; built once by the app factory. */
 import type { McpServer } from "@mcp-runtime/protocol";
 import type { EventStore } from "./event-store.js";
+import type { JsonReplies } from "./http-replies.js";
 import type { LegacySession } from "./legacy-session.js";
 import type { Lifecycle } from "./lifecycle.js";
 import type { ModernSessions } from "./modern-sessions.js";
@@ -14,7 +15,12 @@ export interface EndpointContext {
   readonly sessions: SessionStore<LegacySession>;
   readonly events: EventStore;
   readonly modern: ModernSessions;
+  /** JSON bodies, compressed per this app's settings */
+  readonly replies: JsonReplies;
 }
+
+/** What a reply stream needs of the app (the endpoint context has it). */
+export type ReplyContext = Pick<EndpointContext, "lifecycle" | "replies">;
 
 /** JSON-RPC code for transport refusals that have no standard code (session unknown, shutting down). */
 export const TRANSPORT_ERROR = -32000;

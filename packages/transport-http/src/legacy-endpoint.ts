@@ -13,13 +13,12 @@ import {
   ErrorCode,
   isRequest,
   type JsonRpcId,
-  type JsonRpcResponse,
   LEGACY_PROTOCOL_VERSIONS,
   type ServerSession,
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
-import { writeError, writeJson, writeStatus } from "./http-replies.js";
+import { legacyStatus, replyHeaders, writeStatus } from "./http-replies.js";
 import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
 import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
@@ -37,13 +36,6 @@ function firstId(frame: DecodedFrame): JsonRpcId | null {
   return frame.kind === "message" && "id" in frame.message ? (frame.message.id as JsonRpcId) : null;
 }
 
-/** 400 for a refused batch (id null, -32600), else 200: 2025-era errors travel in a 200 body. */
-function legacyStatus(response: JsonRpcResponse | readonly JsonRpcResponse[]): number {
-  if (Array.isArray(response)) return 200;
-  const single = response as JsonRpcResponse;
-  return "error" in single && single.id === null ? 400 : 200;
-}
-
 /** Looks a session up for this caller; writes the refusal and returns undefined when there is none. */
 function findSession(
   ctx: EndpointContext,
@@ -54,18 +46,18 @@ function findSession(
 ): LegacySession | undefined {
   const sessionId = header(req, "mcp-session-id");
   if (sessionId === undefined) {
-    writeError(res, 400, TRANSPORT_ERROR, "Bad Request: Mcp-Session-Id header is required", id);
+    ctx.replies.error(res, 400, TRANSPORT_ERROR, "Bad Request: Mcp-Session-Id header is required", id);
     return undefined;
   }
   const record = ctx.sessions.get(sessionId);
   // Another subject's session is reported as unknown: no oracle for valid ids.
   if (record === undefined || record.kind !== "streamable" || record.subject !== subject) {
-    writeError(res, 404, SESSION_NOT_FOUND, "Session not found", id);
+    ctx.replies.error(res, 404, SESSION_NOT_FOUND, "Session not found", id);
     return undefined;
   }
   const version = header(req, "mcp-protocol-version");
   if (version !== undefined && !LEGACY_PROTOCOL_VERSIONS.includes(version)) {
-    writeError(
+    ctx.replies.error(
       res,
       400,
       ErrorCode.InvalidRequest,
@@ -117,23 +109,30 @@ async function initialize(
     grant,
     kind: "streamable",
     server: ctx.server,
-    lifecycle: ctx.lifecycle,
+    replyContext: ctx,
     events: ctx.events,
   });
   const response = await record.session.handle(frame.message);
   if (response === undefined || "error" in response) {
     record.close("initialize failed");
-    writeJson(res, 400, JSON.stringify(response));
+    if (response === undefined) {
+      // Cancelled: the server is shutting down.
+      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Server is shutting down", null, { connection: "close" });
+      return;
+    }
+    // A rate-limited initialize is a 429 like any other call; other refusals of initialize are 400.
+    const status = legacyStatus(response) === 429 ? 429 : 400;
+    ctx.replies.json(res, status, JSON.stringify(response), replyHeaders(status, response, undefined));
     return;
   }
   if (!ctx.sessions.add(record)) {
     record.close("too many sessions");
-    writeError(res, 503, TRANSPORT_ERROR, "Too many sessions; retry later", response.id, {
+    ctx.replies.error(res, 503, TRANSPORT_ERROR, "Too many sessions; retry later", response.id, {
       "retry-after": "5",
     });
     return;
   }
-  writeJson(res, 200, JSON.stringify(response), { "mcp-session-id": record.id });
+  ctx.replies.json(res, 200, JSON.stringify(response), { "mcp-session-id": record.id });
 }
 
 /** One POST of a session: a resumable stream that outlives its connection until the result. */
@@ -150,7 +149,7 @@ async function serveFrame(
     return;
   }
   const streamId = record.newStreamId();
-  const reply = new ReplyStream(res, ctx.lifecycle, { events: ctx.events, sessionId: record.id, streamId });
+  const reply = new ReplyStream(res, ctx, { events: ctx.events, sessionId: record.id, streamId });
   record.streams.set(streamId, reply);
   // Disconnection is not cancellation in 2025-era HTTP: the call goes on and may be resumed.
   res.once("close", () => reply.detach(res));
@@ -173,7 +172,7 @@ async function serveStateless(
 ): Promise<void> {
   const options = { assumeLegacyVersion: DEFAULT_LEGACY_HTTP_VERSION, ...sessionOptions(subject, grant) };
   const session: ServerSession = ctx.server.createSession(NO_PEER, options);
-  const reply = new ReplyStream(res, ctx.lifecycle);
+  const reply = new ReplyStream(res, ctx);
   cancelOnClose(res, reply, session, undefined);
   ctx.lifecycle.begin();
   try {
@@ -181,7 +180,7 @@ async function serveStateless(
     if (response !== undefined) reply.finish(response, legacyStatus(response));
     else if (session.isClosed && !reply.done && isOpen(res)) {
       reply.done = true;
-      writeError(res, 503, TRANSPORT_ERROR, "Server is shutting down", firstId(frame), {
+      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Server is shutting down", firstId(frame), {
         connection: "close",
       });
     } else reply.finish(undefined, 202);
@@ -207,7 +206,7 @@ export function handleLegacyGet(
   if (record === undefined) return;
   const accept = req.headers.accept;
   if (accept !== undefined && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
-    writeError(res, 406, TRANSPORT_ERROR, "Not Acceptable: GET needs Accept: text/event-stream");
+    ctx.replies.error(res, 406, TRANSPORT_ERROR, "Not Acceptable: GET needs Accept: text/event-stream");
     return;
   }
   const lastEventId = header(req, "last-event-id");
@@ -219,7 +218,7 @@ export function handleLegacyGet(
         ? record.standalone
         : record.streams.get(replay.streamId);
   if (target === record.standalone && record.standalone.res !== undefined && isOpen(record.standalone.res)) {
-    writeError(res, 409, TRANSPORT_ERROR, "Conflict: a stream is already open for this session");
+    ctx.replies.error(res, 409, TRANSPORT_ERROR, "Conflict: a stream is already open for this session");
     return;
   }
   startSse(res);

@@ -4,8 +4,8 @@
  * that may still be resumed.
  */
 import type { McpServer, ServerSession } from "@mcp-runtime/protocol";
+import type { ReplyContext } from "./context.js";
 import type { EventStore } from "./event-store.js";
-import type { Lifecycle } from "./lifecycle.js";
 import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 import type { SessionRecord } from "./session-store.js";
@@ -36,7 +36,7 @@ export class LegacySession implements SessionRecord {
     grant?: ToolGrant | undefined;
     kind: "streamable" | "sse";
     server: McpServer;
-    lifecycle: Lifecycle;
+    replyContext: ReplyContext;
     events: EventStore | undefined;
   }) {
     this.id = init.id;
@@ -45,7 +45,7 @@ export class LegacySession implements SessionRecord {
     this.events = init.events;
     this.standalone = new ReplyStream(
       undefined,
-      init.lifecycle,
+      init.replyContext,
       init.events ? { events: init.events, sessionId: init.id, streamId: STANDALONE_STREAM } : undefined,
     );
     this.session = init.server.createSession(this.standalone, {

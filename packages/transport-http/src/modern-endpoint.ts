@@ -17,7 +17,7 @@ import {
 import { cancelOnClose } from "./cancel-on-close.js";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { checkModernHeaders } from "./header-check.js";
-import { modernStatus, writeError, writeJson, writeStatus } from "./http-replies.js";
+import { modernStatus, writeStatus } from "./http-replies.js";
 import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 
@@ -31,17 +31,23 @@ export async function handleModernPost(
 ): Promise<void> {
   if (!("method" in message)) {
     // Spec §5.1: the body is a request or a notification, never a response (no server→client requests).
-    writeError(res, 400, ErrorCode.InvalidRequest, "Invalid Request: responses are not accepted", message.id);
+    ctx.replies.error(
+      res,
+      400,
+      ErrorCode.InvalidRequest,
+      "Invalid Request: responses are not accepted",
+      message.id,
+    );
     return;
   }
   const id = "id" in message ? (message as JsonRpcRequest).id : null;
   const mismatch = checkModernHeaders(req.headers, message, ctx.server.catalog);
   if (mismatch !== null) {
-    writeError(res, 400, ErrorCode.HeaderMismatch, mismatch, id);
+    ctx.replies.error(res, 400, ErrorCode.HeaderMismatch, mismatch, id);
     return;
   }
   if (!claimsModernEra(message.params?._meta as Record<string, unknown> | undefined)) {
-    refuseWithoutEnvelope(res, message.method, req.headers["mcp-protocol-version"], id);
+    refuseWithoutEnvelope(ctx, res, message.method, req.headers["mcp-protocol-version"], id);
     return;
   }
   if (id === null) {
@@ -55,7 +61,7 @@ export async function handleModernPost(
     return;
   }
   const lease = ctx.modern.acquire(subject, id, grant);
-  const reply = new ReplyStream(res, ctx.lifecycle);
+  const reply = new ReplyStream(res, ctx);
   cancelOnClose(res, reply, lease.session, id);
   ctx.lifecycle.begin();
   try {
@@ -64,7 +70,7 @@ export async function handleModernPost(
     else if (!reply.done && !res.writableEnded && !res.destroyed) {
       // Cancelled without the client leaving: the server is shutting down.
       reply.done = true;
-      writeError(res, 503, TRANSPORT_ERROR, "Server is shutting down", id, { connection: "close" });
+      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Server is shutting down", id, { connection: "close" });
     }
   } finally {
     ctx.modern.release(lease, subject, id, grant);
@@ -74,6 +80,7 @@ export async function handleModernPost(
 
 /** A request that sent modern headers but no `_meta` envelope. */
 function refuseWithoutEnvelope(
+  ctx: EndpointContext,
   res: ServerResponse,
   method: string,
   header: string | string[] | undefined,
@@ -81,12 +88,12 @@ function refuseWithoutEnvelope(
 ): void {
   const version = typeof header === "string" ? header.trim() : "";
   if (!isModernVersion(version)) {
-    writeError(res, 400, ErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", id);
+    ctx.replies.error(res, 400, ErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", id);
     return;
   }
   if (method === "initialize" || method === "ping") {
     // Removed in 2026-07-28 (spec §8.5/8.6); name the versions we serve so a legacy client can retry.
-    writeJson(
+    ctx.replies.json(
       res,
       404,
       JSON.stringify({
@@ -101,7 +108,7 @@ function refuseWithoutEnvelope(
     );
     return;
   }
-  writeError(
+  ctx.replies.error(
     res,
     400,
     ErrorCode.InvalidParams,
@@ -120,7 +127,7 @@ async function serveListen(
 ): Promise<void> {
   const lease = ctx.modern.acquire(subject, request.id, grant);
   // The SSE stream starts with the acknowledgement; a refused listen is a plain JSON error.
-  const reply = new ReplyStream(res, ctx.lifecycle);
+  const reply = new ReplyStream(res, ctx);
   cancelOnClose(res, reply, lease.session, request.id);
   const stream = {
     end: () => {

@@ -55,6 +55,25 @@ export interface HttpTransportOptions {
   legacySse?: boolean;
   /** Authenticates a request; the subject binds legacy sessions and reaches handlers. Default: none. */
   authenticate?(request: IncomingMessage): AuthOutcome | Promise<AuthOutcome>;
+  /**
+   * Per-client admission (rate limit): resolves 0 to admit, or the ms to wait. Called once per HTTP
+   * request to the MCP endpoints (POST, GET stream, DELETE, /sse, /messages), after `authenticate`,
+   * with `sub:<subject>` for an authenticated caller, else `ip:<address>` (a refused authentication
+   * is counted against the address, so a flood of bad tokens gets 429 rather than 401). A refusal
+   * answers 429 with `Retry-After`. When it throws or rejects, the request is admitted (fail open:
+   * a broken limiter store must not take the service down) and an event is logged.
+   */
+  admit?(clientKey: string): number | Promise<number>;
+  /**
+   * How many reverse proxies in front append to X-Forwarded-For; the client IP is taken that many
+   * hops from the right. Default 0: the socket's address.
+   */
+  trustProxyHops?: number;
+  /**
+   * JSON bodies of at least this many bytes are compressed (`br`, else `gzip`) when the request's
+   * `Accept-Encoding` allows; SSE streams never are. 0 disables. Default 1024.
+   */
+  compressAboveBytes?: number;
   /** Transport-level events worth logging (evictions, failures). */
   onEvent?(event: TransportEvent): void;
   /** Extra fields for the `/readyz` body (e.g. per-plugin sandbox state); called per probe. */
@@ -76,9 +95,19 @@ export interface ResolvedOptions {
   shutdownGraceMs: number;
   legacySse: boolean;
   authenticate: HttpTransportOptions["authenticate"];
+  admit: HttpTransportOptions["admit"];
+  trustProxyHops: number;
+  compressAboveBytes: number;
   onEvent(event: TransportEvent): void;
   readinessDetail: HttpTransportOptions["readinessDetail"];
   routes: ReadonlyMap<string, (req: IncomingMessage, res: ServerResponse) => void>;
+}
+
+function nonNegativeInt(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0)
+    throw new TypeError(`"${name}" option must be a non-negative integer`);
+  return value;
 }
 
 function positiveInt(value: number | undefined, name: string, fallback: number): number {
@@ -91,10 +120,6 @@ function positiveInt(value: number | undefined, name: string, fallback: number):
 export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
   const path = options.path ?? "/mcp";
   if (!path.startsWith("/")) throw new TypeError('"path" option must start with "/"');
-  const grace = options.shutdownGraceMs ?? 10_000;
-  if (!Number.isInteger(grace) || grace < 0) {
-    throw new TypeError('"shutdownGraceMs" option must be a non-negative integer');
-  }
   return {
     host: options.host ?? "127.0.0.1",
     path,
@@ -102,9 +127,12 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
     messagesPath: "/messages",
     maxBodyBytes: positiveInt(options.maxBodyBytes, "maxBodyBytes", 4 * 1024 * 1024),
     keepAliveMs: positiveInt(options.keepAliveMs, "keepAliveMs", 15_000),
-    shutdownGraceMs: grace,
+    shutdownGraceMs: nonNegativeInt(options.shutdownGraceMs, "shutdownGraceMs", 10_000),
     legacySse: options.legacySse ?? true,
     authenticate: options.authenticate,
+    admit: options.admit,
+    trustProxyHops: nonNegativeInt(options.trustProxyHops, "trustProxyHops", 0),
+    compressAboveBytes: nonNegativeInt(options.compressAboveBytes, "compressAboveBytes", 1024),
     onEvent: options.onEvent ?? (() => {}),
     readinessDetail: options.readinessDetail,
     routes: new Map(Object.entries(options.routes ?? {})),

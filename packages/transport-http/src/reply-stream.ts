@@ -7,8 +7,9 @@
  */
 import type { ServerResponse } from "node:http";
 import type { JsonRpcMessage, JsonRpcResponse, RequestChannel } from "@mcp-runtime/protocol";
+import type { ReplyContext } from "./context.js";
 import type { EventStore } from "./event-store.js";
-import { writeJson, writeStatus } from "./http-replies.js";
+import { type JsonReplies, replyHeaders, writeStatus } from "./http-replies.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { isOpen, startSse, writeSseMessage } from "./sse.js";
 
@@ -25,17 +26,19 @@ export class ReplyStream implements RequestChannel {
   private sse = false;
   private readonly resumable: Resumable | undefined;
   private readonly lifecycle: Lifecycle;
+  private readonly replies: JsonReplies;
   /** headers for the first response line (e.g. Mcp-Session-Id) */
   private readonly headers: Record<string, string> | undefined;
 
   constructor(
     res: ServerResponse | undefined,
-    lifecycle: Lifecycle,
+    ctx: ReplyContext,
     resumable?: Resumable,
     headers?: Record<string, string>,
   ) {
     this.res = res;
-    this.lifecycle = lifecycle;
+    this.lifecycle = ctx.lifecycle;
+    this.replies = ctx.replies;
     this.resumable = resumable;
     this.headers = headers;
   }
@@ -76,7 +79,10 @@ export class ReplyStream implements RequestChannel {
     this.lifecycle.untrackStream(res);
   }
 
-  /** Writes the final answer: one JSON body when nothing was streamed, else the last SSE event. */
+  /**
+   * Writes the final answer: one JSON body with `status` when nothing was streamed, else the last
+   * SSE event (the stream already said 200, whatever the answer is).
+   */
   finish(response: JsonRpcResponse | readonly JsonRpcResponse[] | undefined, status: number): void {
     if (this.done) return;
     this.done = true;
@@ -106,7 +112,8 @@ export class ReplyStream implements RequestChannel {
     }
     if (res === undefined || !isOpen(res)) return;
     if (response === undefined) writeStatus(res, 202, this.headers);
-    else writeJson(res, status, JSON.stringify(response), this.headers);
+    else
+      this.replies.json(res, status, JSON.stringify(response), replyHeaders(status, response, this.headers));
   }
 
   /** Ends an open stream without a result (shutdown, session end). */

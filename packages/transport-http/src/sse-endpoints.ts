@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type DecodedFrame, decodeFrame, type JsonRpcResponse } from "@mcp-runtime/protocol";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
-import { CLOSE_CONNECTION, writeError, writeJson, writeStatus } from "./http-replies.js";
+import { CLOSE_CONNECTION, writeStatus } from "./http-replies.js";
 import { LegacySession } from "./legacy-session.js";
 import type { ToolGrant } from "./options.js";
 import { readBody } from "./read-body.js";
@@ -26,12 +26,14 @@ export function handleSseOpen(
     grant,
     kind: "sse",
     server: ctx.server,
-    lifecycle: ctx.lifecycle,
+    replyContext: ctx,
     events: undefined,
   });
   if (!ctx.sessions.add(record)) {
     record.close("too many sessions");
-    writeError(res, 503, TRANSPORT_ERROR, "Too many sessions; retry later", null, { "retry-after": "5" });
+    ctx.replies.error(res, 503, TRANSPORT_ERROR, "Too many sessions; retry later", null, {
+      "retry-after": "5",
+    });
     return;
   }
   startSse(res);
@@ -64,12 +66,12 @@ export async function handleSseMessage(
   const sessionId = new URLSearchParams(query).get("sessionId");
   const record = sessionId === null ? undefined : ctx.sessions.get(sessionId);
   if (record === undefined || record.kind !== "sse" || record.subject !== subject) {
-    writeError(res, sessionId === null ? 400 : 404, SESSION_NOT_FOUND, "Session not found");
+    ctx.replies.error(res, sessionId === null ? 400 : 404, SESSION_NOT_FOUND, "Session not found");
     return;
   }
   const body = await readBody(req, ctx.options.maxBodyBytes);
   if (!body.ok) {
-    writeError(
+    ctx.replies.error(
       res,
       body.status,
       TRANSPORT_ERROR,
@@ -81,12 +83,12 @@ export async function handleSseMessage(
   }
   const frame: DecodedFrame = decodeFrame(body.text);
   if (frame.kind === "invalid") {
-    writeJson(res, 400, JSON.stringify(frame.error));
+    ctx.replies.json(res, 400, JSON.stringify(frame.error));
     return;
   }
   const refused = refuseToolCalls(frame, grant);
   if (refused !== undefined) {
-    writeError(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
+    ctx.replies.error(res, refused.status, TRANSPORT_ERROR, refused.message, null, refused.headers);
     return;
   }
   writeStatus(res, 202);

@@ -8,6 +8,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { McpServer, SessionOptions } from "@mcp-runtime/protocol";
 import { WebSocketServer } from "ws";
+import { clientKey } from "./client-key.js";
 import { MCP_SUBPROTOCOL, offersMcpSubprotocol, refuseUpgrade } from "./handshake.js";
 import { createHostOriginCheck, type HostOriginCheck } from "./host-origin-policy.js";
 import { resolveOptions, type WebSocketAuthOutcome, type WebSocketTransportOptions } from "./options.js";
@@ -80,6 +81,7 @@ export function attachWebSocket(
     return policy.check;
   };
 
+  const { admit, trustProxyHops } = config;
   const open = (request: IncomingMessage, socket: Duplex, head: Buffer, session: SessionOptions) => {
     wss.handleUpgrade(request, socket, head, (ws) => {
       socket.off("error", destroyOnError);
@@ -88,6 +90,10 @@ export function attachWebSocket(
         socket,
         server,
         session,
+        admission:
+          admit === undefined
+            ? undefined
+            : { admit, clientKey: clientKey(request, session.subject, trustProxyHops) },
         onEvent,
         onClosed: (closed) => {
           connections.delete(closed);

@@ -38,6 +38,21 @@ export interface WebSocketTransportOptions {
   /** Interval of keep-alive pings; a peer that missed the previous pong is terminated. 0 disables. Default 30 s. */
   pingIntervalMs?: number;
   authenticate?: WebSocketAuthenticate;
+  /**
+   * Per-client admission (rate limit): resolves 0 to admit, or the ms to wait. Called once per
+   * WebSocket request message (a batch with requests counts once; notifications and responses are
+   * not counted), with `sub:<subject>` for an authenticated connection, else `ip:<address>`. A
+   * refused request gets the JSON-RPC error `rateLimited("client", ms)` (-32029) with its id; the
+   * connection stays open. When it throws or rejects, the message is admitted (fail open: a broken
+   * limiter store must not take the service down) and an event is logged. Messages are still
+   * handled in arrival order while an asynchronous answer is pending.
+   */
+  admit?(clientKey: string): number | Promise<number>;
+  /**
+   * How many reverse proxies in front append to X-Forwarded-For; the client IP is taken that many
+   * hops from the right of the upgrade request's header. Default 0: the socket's address.
+   */
+  trustProxyHops?: number;
   onEvent?(event: WebSocketTransportEvent): void;
 }
 
@@ -48,6 +63,8 @@ export interface ResolvedOptions {
   maxPayload: number;
   pingIntervalMs: number;
   authenticate: WebSocketAuthenticate | undefined;
+  admit: WebSocketTransportOptions["admit"];
+  trustProxyHops: number;
   onEvent(event: WebSocketTransportEvent): void;
 }
 
@@ -75,6 +92,8 @@ export function resolveOptions(options: WebSocketTransportOptions): ResolvedOpti
     maxPayload: integer(options.maxPayload, "maxPayload", DEFAULT_MAX_PAYLOAD, 1),
     pingIntervalMs: integer(options.pingIntervalMs, "pingIntervalMs", DEFAULT_PING_INTERVAL_MS, 0),
     authenticate: options.authenticate,
+    admit: options.admit,
+    trustProxyHops: integer(options.trustProxyHops, "trustProxyHops", 0, 0),
     onEvent: options.onEvent ?? (() => {}),
   };
 }

@@ -6,6 +6,7 @@
  */
 import type { Duplex } from "node:stream";
 import {
+  type DecodedFrame,
   decodeFrame,
   ErrorCode,
   failure,
@@ -16,6 +17,7 @@ import {
   type SessionOptions,
 } from "@mcp-runtime/protocol";
 import { type RawData, WebSocket } from "ws";
+import { AdmissionGate, refusalOf } from "./admission-gate.js";
 import type { WebSocketTransportEvent } from "./options.js";
 
 /** Close codes of RFC 6455 §7.4.1 that this transport sends. */
@@ -38,6 +40,8 @@ export class WebSocketConnection {
   private readonly onEvent: (event: WebSocketTransportEvent) => void;
   private pending: string[] = [];
   private scheduled = false;
+  /** per-client admission, when the `admit` option is set */
+  private readonly gate: AdmissionGate | undefined;
 
   constructor(init: {
     ws: WebSocket;
@@ -45,6 +49,8 @@ export class WebSocketConnection {
     server: McpServer;
     /** who the authenticate hook said is connecting, and the tools they may use */
     session: SessionOptions;
+    /** the `admit` option and the key this connection's requests count against */
+    admission?: { admit(clientKey: string): number | Promise<number>; clientKey: string } | undefined;
     onEvent(event: WebSocketTransportEvent): void;
     onClosed(connection: WebSocketConnection): void;
   }) {
@@ -53,6 +59,18 @@ export class WebSocketConnection {
     this.onEvent = init.onEvent;
     const channel = { send: (message: JsonRpcMessage) => this.push(message) };
     this.session = init.server.createSession(channel, init.session);
+    this.gate =
+      init.admission === undefined
+        ? undefined
+        : new AdmissionGate({
+            ...init.admission,
+            onEvent: init.onEvent,
+            serve: this.serve,
+            refuse: (frame, waitMs) => {
+              const refusal = refusalOf(frame, waitMs);
+              if (refusal !== undefined) this.push(refusal);
+            },
+          });
     this.ws.on("message", (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     this.ws.on("pong", () => {
       this.alive = true;
@@ -65,6 +83,7 @@ export class WebSocketConnection {
     });
     this.ws.on("close", () => {
       this.pending = [];
+      this.gate?.close();
       // Cancels in-flight calls: nobody is left to read their results.
       this.session.close("client closed the connection");
       init.onClosed(this);
@@ -103,6 +122,11 @@ export class WebSocketConnection {
       return;
     }
     const frame = decodeFrame(textOf(data));
+    if (this.gate === undefined) this.serve(frame);
+    else this.gate.accept(frame);
+  }
+
+  private readonly serve = (frame: DecodedFrame): void => {
     if (frame.kind === "invalid") {
       this.push(frame.error);
       return;
@@ -117,7 +141,7 @@ export class WebSocketConnection {
         this.push(failure(null, ErrorCode.InternalError, "Internal error"));
       },
     );
-  }
+  };
 
   private push(message: JsonRpcMessage | readonly JsonRpcResponse[]): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;

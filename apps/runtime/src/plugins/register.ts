@@ -16,16 +16,24 @@ import type {
   ListRootsResult,
   LoggingLevel,
   RequestContext,
+  ResourceEntry,
+  ResourceTemplateEntry,
   ToolEntry,
 } from "@mcp-runtime/protocol";
 import type { SpanHandle, Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { PluginHost } from "../executor/executor.js";
+import type { LargeResults } from "../policy/large-results.js";
+import { ResultCache } from "../policy/result-cache.js";
 import { inChildSpan } from "../telemetry/child-span.js";
 
 /** What registration adds around each call; absent parts cost nothing per call. */
 export interface RegisterHooks {
   /** each tool call gets a `sandbox.call` child span of its request's span */
   tracing?: Tracing | undefined;
+  /** reads (and opted-in tool results) come from the cache when fresh */
+  results?: ResultCache | undefined;
+  /** tool results over the size limit come back as links */
+  large?: LargeResults | undefined;
 }
 
 /** Adapts a protocol RequestContext to what plugin hosts expect, without allocating closures. */
@@ -100,6 +108,35 @@ function markToolError(span: SpanHandle, result: CallToolResult): void {
   if (result.isError === true) span.error("tool returned isError");
 }
 
+/** Tool results over the size limit become links (see LargeResults). */
+function linkingLarge(
+  large: LargeResults,
+  name: string,
+  hasOutputSchema: boolean,
+  call: ToolEntry["call"],
+): ToolEntry["call"] {
+  return async (args, ctx) => large.shrink(await call(args, ctx), name, hasOutputSchema, ctx);
+}
+
+/**
+ * The plugin's notifier, dropping its stale cache entries first: a client that reads again as soon
+ * as it hears of the change must not get the old entry.
+ */
+function invalidating(notifier: ChangeNotifier, results: ResultCache, pluginId: string): ChangeNotifier {
+  return {
+    listChanged(kind) {
+      if (kind === "prompts") notifier.listChanged(kind);
+      else
+        void results
+          .invalidate(ResultCache.pluginGroup(pluginId, kind))
+          .then(() => notifier.listChanged(kind));
+    },
+    resourceUpdated(uri) {
+      void results.invalidate(ResultCache.uriGroup(uri)).then(() => notifier.resourceUpdated(uri));
+    },
+  };
+}
+
 /** Registers everything a plugin offers; throws (leaving nothing half-registered) on a name clash. */
 export function registerPlugin(
   catalog: Catalog,
@@ -108,37 +145,47 @@ export function registerPlugin(
   hooks: RegisterHooks = {},
 ): void {
   const { manifest } = host;
+  const { results, large } = hooks;
+  // A plugin's own change notices also drop what its cached results made stale.
+  const notify = results === undefined ? notifier : invalidating(notifier, results, host.id);
+  const resourcePolicies = manifest.policies?.resources ?? {};
+  const templatePolicies = manifest.policies?.templates ?? {};
   const added: { kind: "tools" | "resources" | "prompts" | "templates"; key: string }[] = [];
   try {
     for (const descriptor of manifest.tools) {
       const name = descriptor.name;
       const tracing = hooks.tracing;
-      catalog.addTool({
-        descriptor,
-        validateInput: (args) => host.validateToolInput(name, args),
-        call:
-          tracing === undefined
-            ? (args, ctx) => host.callTool(name, args, new CallBridge(ctx, notifier))
-            : tracedCall(tracing, host, name, notifier),
-      });
+      let call: ToolEntry["call"] =
+        tracing === undefined
+          ? (args, ctx) => host.callTool(name, args, new CallBridge(ctx, notify))
+          : tracedCall(tracing, host, name, notify);
+      if (results !== undefined) call = results.wrapTool(host.id, name, call);
+      if (large !== undefined) call = linkingLarge(large, name, descriptor.outputSchema !== undefined, call);
+      catalog.addTool({ descriptor, validateInput: (args) => host.validateToolInput(name, args), call });
       added.push({ kind: "tools", key: name });
     }
     for (const descriptor of manifest.resources) {
       const uri = descriptor.uri;
+      const read: ResourceEntry["read"] = async (requested, ctx) => {
+        const result = await host.readResource(requested, new CallBridge(ctx, notify));
+        return result ?? { contents: [] };
+      };
       catalog.addResource({
         descriptor,
-        read: async (requested, ctx) => {
-          const result = await host.readResource(requested, new CallBridge(ctx, notifier));
-          return result ?? { contents: [] };
-        },
+        read: results === undefined ? read : results.wrapResource(host.id, uri, resourcePolicies[uri], read),
       });
       added.push({ kind: "resources", key: uri });
     }
     for (const template of manifest.resourceTemplates) {
       const { key, completable, ...descriptor } = template;
+      const read: ResourceTemplateEntry["read"] = (uri, variables, ctx) =>
+        host.readTemplate(key, uri, variables, new CallBridge(ctx, notify));
       catalog.addResourceTemplate({
         descriptor,
-        read: (uri, variables, ctx) => host.readTemplate(key, uri, variables, new CallBridge(ctx, notifier)),
+        read:
+          results === undefined
+            ? read
+            : results.wrapTemplate(host.id, templatePolicies[descriptor.uriTemplate], read),
         ...(completable.length > 0
           ? {
               complete: (argument, value, context) =>
@@ -153,7 +200,7 @@ export function registerPlugin(
       const name = descriptor.name;
       catalog.addPrompt({
         descriptor,
-        get: (args, ctx) => host.getPrompt(name, args, new CallBridge(ctx, notifier)),
+        get: (args, ctx) => host.getPrompt(name, args, new CallBridge(ctx, notify)),
         ...(completable.length > 0
           ? {
               complete: (argument, value, context) =>

@@ -11,13 +11,24 @@ const LIVE_PREFIXES = [
   "auth.tokens",
   "auth.oauth.scopes",
   "limits",
+  "cache.ttlSeconds",
+  "cache.resources",
+  "cache.tools",
+  "cache.largeResultBytes",
+  "cache.largeResultTtlSeconds",
   "telemetry.logLevel",
 ] as const;
 
+/** Paths under a live prefix that still need a restart (they pick a backend). */
+const RESTART_ONLY = ["limits.backend"] as const;
+
+function under(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
 function isLive(path: string): boolean {
-  return LIVE_PREFIXES.some(
-    (prefix) => path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`),
-  );
+  if (RESTART_ONLY.some((prefix) => under(path, prefix))) return false;
+  return LIVE_PREFIXES.some((prefix) => under(path, prefix));
 }
 
 /** One line per change that cannot be applied live, or an empty list. */

@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import type { RuntimeConfig } from "@mcp-runtime/config";
 import type { QueueMetrics } from "@mcp-runtime/queue";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
-import { RuntimeMetrics } from "@mcp-runtime/telemetry";
+import { type CacheCounts, RuntimeMetrics } from "@mcp-runtime/telemetry";
 import type { Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { Logger } from "../logger.js";
 import type { ReloadOutcome, ReloadRequest } from "../reload/config-reloader.js";
@@ -20,6 +20,8 @@ export interface TelemetrySources {
   sessions(): number;
   queue(): Promise<QueueMetrics | undefined>;
   sandboxes(): readonly PoolHealth[];
+  /** the cache's counters (`undefined` until the cache exists) */
+  cache(): CacheCounts | undefined;
   /** whether a tool name is in the catalogue (others are counted as "(unknown)") */
   knownTool(name: string): boolean;
   /** the file the runtime was started from: its sha256 is the config version the sidecar is told */
@@ -50,6 +52,7 @@ export async function startTelemetry(
         sessions: sources.sessions,
         queue: sources.queue,
         sandboxes: sources.sandboxes,
+        cache: sources.cache,
         auditBuffer: () => link?.bufferedEvents ?? 0,
         sidecarConnected: () => (link === undefined ? undefined : link.connected ? 1 : 0),
       })

@@ -14,6 +14,8 @@ export const MODERN_META = {
 export interface Reply {
   status: number;
   headers: IncomingHttpHeaders;
+  /** the body as received (still compressed when the server compressed it) */
+  body: Buffer;
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: test convenience for reading JSON bodies
   json: any;
@@ -47,7 +49,8 @@ export function send(base: URL, options: SendOptions = {}): Promise<Reply> {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
         res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString("utf8");
           let json: unknown;
           try {
             json =
@@ -55,7 +58,7 @@ export function send(base: URL, options: SendOptions = {}): Promise<Reply> {
           } catch {
             json = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw, text, json });
         });
       },
     );
