@@ -9,6 +9,10 @@
  *   --with-in-process  also measure the modern target with plugins on the main thread (the worker hop's price)
  *   --telemetry        also measure the modern target with telemetry off, with tracing on (OTLP to a
  *                      discarding sink, default sampler) and with tracing on and the sidecar connected
+ *   --compare DIR      also measure the modern target served by another built checkout (e.g. the
+ *                      commit before a hot-path change), as "mcp-runtime-modern-compare"
+ *   --policy           also measure the modern target with the memory and the Redis limiter checking
+ *                      every request (limits never reached), and cached vs uncached resources/read
  * Results: tools/bench/results/<time>.json and a markdown table on stdout.
  */
 import { spawnSync } from "node:child_process";
@@ -17,6 +21,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { locateHarness, prepareHarness } from "./harness.mjs";
+import { limiterConfigs, readProbe, startBenchRedis } from "./policy-probes.mjs";
 import { idleSessions, median, soak, startup } from "./probes.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -40,6 +45,8 @@ const { values } = parseArgs({
     "no-throughput": { type: "boolean", default: false },
     "with-in-process": { type: "boolean", default: false },
     telemetry: { type: "boolean", default: false },
+    policy: { type: "boolean", default: false },
+    compare: { type: "string" },
   },
 });
 
@@ -118,7 +125,22 @@ function telemetryTargets(peers) {
   ];
 }
 
-function throughput(peers) {
+function policyTargets(configs) {
+  if (!configs) return [];
+  const target = (name, file) => [
+    "--target",
+    name,
+    "--cmd",
+    `${cli} serve --transport http --port $PORT --config ${file}`,
+    "--modern",
+  ];
+  return [
+    ...target("mcp-runtime-modern-limits-memory", configs.memory),
+    ...target("mcp-runtime-modern-limits-redis", configs.redis),
+  ];
+}
+
+function throughput(peers, limiters) {
   const harness = prepareHarness(locateHarness(repoRoot), workDir);
   const args = [
     "--out",
@@ -154,6 +176,16 @@ function throughput(peers) {
         ]
       : []),
     ...telemetryTargets(peers),
+    ...policyTargets(limiters),
+    ...(values.compare
+      ? [
+          "--target",
+          "mcp-runtime-modern-compare",
+          "--cmd",
+          `node ${join(values.compare, "apps/runtime/bin/mcp-runtime.js")} serve --transport http --port $PORT --config ${echoConfig}`,
+          "--modern",
+        ]
+      : []),
   ];
   log(`harness: ${harness}/run.sh ${args.join(" ")}`);
   const run = spawnSync(join(harness, "run.sh"), args, { stdio: ["ignore", "inherit", "inherit"] });
@@ -178,6 +210,8 @@ function telemetryRatios(row, modern) {
   };
 }
 
+const share = (row, base) => (row && base ? row.rps / base.rps : undefined);
+
 /** Per-run ratios, then the median across runs. */
 function ratios(result) {
   const perRun = result.runs.map(({ rows }) => {
@@ -201,6 +235,9 @@ function ratios(result) {
           ? modern.rps / row("mcp-runtime-modern-inprocess").rps
           : undefined,
       ...telemetryRatios(row, modern),
+      modernVsCompare: share(modern, row("mcp-runtime-modern-compare")),
+      memoryLimiterVsOff: share(row("mcp-runtime-modern-limits-memory"), modern),
+      redisLimiterVsOff: share(row("mcp-runtime-modern-limits-redis"), modern),
     };
   });
   // Taking the upper of two runs flattered higher-is-better ratios and penalised p99.
@@ -212,11 +249,13 @@ const report = { time: new Date().toISOString(), node: process.version };
 const lines = ["## mcp-runtime benchmark", ""];
 if (!values["no-throughput"]) {
   const peers = values.telemetry ? await startTelemetryPeers() : undefined;
+  const redis = values.policy ? await startBenchRedis(workDir) : undefined;
   let result;
   try {
-    result = throughput(peers);
+    result = throughput(peers, redis && limiterConfigs(workDir, redis.url));
   } finally {
     peers?.stop();
+    redis?.stop();
   }
   report.throughput = result;
   const { perRun, median: medians } = ratios(result);
@@ -243,6 +282,25 @@ if (!values["no-throughput"]) {
           row("modern, tracing on + sidecar connected ÷ telemetry off", "tracedSidecarVsOff", 0.85),
         ]
       : []),
+    ...(values.compare ? [row(`modern ÷ same target built from ${values.compare}`, "modernVsCompare")] : []),
+    ...(values.policy
+      ? [
+          row("modern, memory limiter (client + tool) ÷ no limits", "memoryLimiterVsOff", 0.95),
+          row("modern, Redis limiter (client + tool) ÷ no limits", "redisLimiterVsOff"),
+        ]
+      : []),
+    "",
+  );
+}
+if (values.policy) {
+  log("read probe: cached vs uncached resources/read");
+  const result = await readProbe(repoRoot, workDir, {
+    runs: Number(values.runs ?? (values.quick ? 1 : 2)),
+    seconds: Number(values.duration ?? (values.quick ? 5 : 10)),
+  });
+  report.readProbe = result;
+  lines.push(
+    `resources/read of a 1 KB plugin resource, cached ÷ uncached req/s: median ${fmt(result.medianRatio)} (per run ${result.perRun.map((r) => fmt(r.ratio)).join(" / ")}; cached ${result.perRun.map((r) => Math.round(r.cached.rps)).join(" / ")} req/s, uncached ${result.perRun.map((r) => Math.round(r.uncached.rps)).join(" / ")} req/s; p99 cached ${result.perRun.map((r) => fmt(r.cached.p99Ms)).join(" / ")} ms, uncached ${result.perRun.map((r) => fmt(r.uncached.p99Ms)).join(" / ")} ms; failed responses ${result.perRun.reduce((n, r) => n + r.cached.bad + r.uncached.bad, 0)}).`,
     "",
   );
 }

@@ -62,10 +62,26 @@ interface Pages<T> {
 
 const CURSOR_PREFIX = "c1.";
 
+/** The literal scheme a URI or URI template starts with (`file`, `test`), lower-cased. */
+function schemeOf(text: string): string | undefined {
+  const colon = text.indexOf(":");
+  if (colon <= 0) return undefined;
+  const scheme = text.slice(0, colon);
+  return /^[A-Za-z][A-Za-z0-9+.-]*$/.test(scheme) ? scheme.toLowerCase() : undefined;
+}
+
 export class Catalog {
   private readonly toolMap = new Map<string, ToolEntry>();
   private readonly resourceMap = new Map<string, ResourceEntry>();
   private readonly templateList: { entry: ResourceTemplateEntry; template: UriTemplate }[] = [];
+  /**
+   * Templates by the URI scheme they start with, rebuilt on change, so a read scans only the
+   * templates that could match. `undefined` when a template does not start with a literal scheme
+   * (then every read scans them all, in registration order).
+   */
+  private templatesByScheme:
+    | Map<string, { entry: ResourceTemplateEntry; template: UriTemplate }[]>
+    | undefined = new Map();
   private readonly promptMap = new Map<string, PromptEntry>();
   private readonly listeners = new Set<(kind: CatalogKind) => void>();
   private readonly pageSize: number;
@@ -99,6 +115,7 @@ export class Catalog {
       );
     }
     this.templateList.push({ entry, template: new UriTemplate(entry.descriptor.uriTemplate) });
+    this.indexTemplates();
     this.changed("resources");
   }
 
@@ -128,7 +145,25 @@ export class Catalog {
       const item = this.templateList[i];
       if (item && predicate(item.entry.descriptor.uriTemplate, "templates")) this.templateList.splice(i, 1);
     }
-    if (this.templateList.length !== before) this.changed("resources");
+    if (this.templateList.length !== before) {
+      this.indexTemplates();
+      this.changed("resources");
+    }
+  }
+
+  private indexTemplates(): void {
+    const index = new Map<string, { entry: ResourceTemplateEntry; template: UriTemplate }[]>();
+    for (const item of this.templateList) {
+      const scheme = schemeOf(item.entry.descriptor.uriTemplate);
+      if (scheme === undefined) {
+        this.templatesByScheme = undefined;
+        return;
+      }
+      const list = index.get(scheme);
+      if (list === undefined) index.set(scheme, [item]);
+      else list.push(item);
+    }
+    this.templatesByScheme = index;
   }
 
   onChange(listener: (kind: CatalogKind) => void): () => void {
@@ -167,7 +202,10 @@ export class Catalog {
 
   /** The first template (in registration order) that matches the URI. */
   matchTemplate(uri: string): { entry: ResourceTemplateEntry; variables: UriVariables } | undefined {
-    for (const { entry, template } of this.templateList) {
+    const index = this.templatesByScheme;
+    const candidates = index === undefined ? this.templateList : index.get(schemeOf(uri) ?? "");
+    if (candidates === undefined) return undefined;
+    for (const { entry, template } of candidates) {
       const variables = template.match(uri);
       if (variables) return { entry, variables };
     }

@@ -199,4 +199,26 @@ describe("Catalog registration", () => {
     expect(catalog.hasCompletions).toBe(true);
     expect(catalog.resourceTemplate("x://{b}")?.descriptor.name).toBe("second");
   });
+
+  it("matches templates through a per-scheme index, in registration order, and without one when a template has no literal scheme", () => {
+    const catalog = new Catalog();
+    const add = (uriTemplate: string, name: string) =>
+      catalog.addResourceTemplate({ descriptor: { uriTemplate, name }, read: async () => undefined });
+    add("a://items/{id}", "a-items");
+    add("b://{+path}", "b-any");
+    add("b://items/{id}", "b-items");
+    expect(catalog.matchTemplate("a://items/1")?.entry.descriptor.name).toBe("a-items");
+    // same scheme: the earlier template wins
+    expect(catalog.matchTemplate("b://items/1")?.entry.descriptor.name).toBe("b-any");
+    expect(catalog.matchTemplate("c://items/1")).toBeUndefined();
+    expect(catalog.matchTemplate("no-scheme")).toBeUndefined();
+
+    add("{+uri}", "anything");
+    expect(catalog.matchTemplate("c://items/1")?.entry.descriptor.name).toBe("anything");
+    expect(catalog.matchTemplate("a://items/1")?.entry.descriptor.name).toBe("a-items");
+    catalog.remove((key) => key === "{+uri}");
+    expect(catalog.matchTemplate("c://items/1")).toBeUndefined();
+    catalog.remove((key) => key === "b://{+path}");
+    expect(catalog.matchTemplate("b://items/1")?.entry.descriptor.name).toBe("b-items");
+  });
 });
