@@ -21,7 +21,8 @@ Usage:
 
 Config: --config, else $MCP_CONFIG, else ./mcp-runtime.yaml, else the bundled default.
 Environment: MCP_CONFIG, MCP_HOST, MCP_PORT, LOG_LEVEL, CACHE_TTL, REDIS_URL, OAUTH_ISSUER,
-  OAUTH_AUDIENCE, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT.
+  OAUTH_AUDIENCE, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT;
+  MCP_CACHE_KEYS ("id:base64key,...", the first is current) when cache.encrypt is on.
 Flags beat the environment; the environment beats the file.
 Logs are JSON lines on stderr; in stdio mode stdout carries nothing but MCP.
 `;

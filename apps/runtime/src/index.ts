@@ -9,6 +9,10 @@ export {
   type ResolvedPlugin,
   resolvePlugin,
 } from "./plugins/resolve.js";
+export type { LargeResults } from "./policy/large-results.js";
+export type { Limits } from "./policy/limits.js";
+export type { ResultCache } from "./policy/result-cache.js";
+export type { Policy } from "./policy/setup.js";
 export {
   createRuntime,
   type LoadedPlugin,

@@ -182,7 +182,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       registerPlugin(catalog, plugin.host, notifier, hooks);
       announce(plugin);
     }
-    rules.large?.register(catalog);
+    rules.large.register(catalog);
   } catch (cause) {
     await Promise.allSettled(plugins.map((p) => p.host.close()));
     await executor.close();

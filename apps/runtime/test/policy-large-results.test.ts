@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
 import { modernCall } from "./support/modern-call.js";
 import { assertBuilt } from "./support/paths.js";
-import { caller, callText, POLICY_PLUGIN, tokenAuth } from "./support/policy.js";
+import { caller, callText, POLICY_PLUGIN, readText, tokenAuth } from "./support/policy.js";
+import { sample, scrape } from "./support/prometheus.js";
+import { startRedis } from "./support/queue-redis.js";
 
 const FIVE_MB = 5 * 1024 * 1024;
 
@@ -144,5 +146,32 @@ describe("large results as resource links", () => {
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(stream.headers.get("content-encoding")).toBeNull();
     controller.abort();
+  });
+});
+
+describe("when the Redis cache is away", () => {
+  it("still answers: reads run uncached and a large result comes inline, nothing fails", async () => {
+    assertBuilt();
+    // A private server (never a shared REDIS_URL one): this test stops it.
+    const redis = await startRedis({ appendonly: true });
+    const runtime = await startHttpRuntime({
+      plugins: [{ path: POLICY_PLUGIN }],
+      cache: { backend: "redis" },
+      redis: { url: redis.url },
+    });
+    try {
+      expect((await readText(runtime.url, "test://item/r")).text).toBe("item r (run 1)");
+      expect((await readText(runtime.url, "test://item/r")).text).toBe("item r (run 1)");
+      await redis.stop();
+      expect((await readText(runtime.url, "test://item/r")).text).toBe("item r (run 2)");
+      const size = 2 * 1024 * 1024;
+      const text = await callText(runtime.url, "big", { size });
+      expect(text.length).toBe(size);
+      const families = await scrape(new URL("/metrics", runtime.url).href);
+      expect(sample(families, "mcp_cache_errors_total", { kind: "backend" })).toBeGreaterThanOrEqual(2);
+    } finally {
+      await runtime.stop();
+      await redis.stop();
+    }
   });
 });

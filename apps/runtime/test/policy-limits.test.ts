@@ -16,6 +16,7 @@ import { caller, POLICY_PLUGIN, tokenAuth } from "./support/policy.js";
 import { sample, scrape } from "./support/prometheus.js";
 import { startRedis, type TestRedis } from "./support/queue-redis.js";
 import { RawStdioServer } from "./support/raw-stdio.js";
+import { waitUntil } from "./support/sidecar-run.js";
 
 interface Reply {
   status: number;
@@ -203,6 +204,39 @@ describe("per-client limits", () => {
     expect(sample(families, "mcp_rate_limited_total", { limit: "client", tool: "" })).toBeGreaterThanOrEqual(
       6,
     );
+  });
+
+  it("applies changed limits on reload, and refuses a change of limiter backend", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "mcp-limits-reload-"));
+    const file = join(dir, "config.json");
+    const write = (limits: Record<string, unknown>) =>
+      writeFile(
+        file,
+        JSON.stringify({
+          plugins: [{ path: POLICY_PLUGIN }],
+          limits,
+          // Never contacted: the change that needs it is refused.
+          redis: { url: "redis://127.0.0.1:1" },
+          telemetry: { logLevel: "warn" },
+        }),
+      );
+    const reloads = async (outcome: string) =>
+      sample(await scrape(new URL("/metrics", runtime?.url).href), "mcp_config_reloads_total", { outcome });
+    await write({});
+    runtime = await startHttpRuntime({}, [], { file });
+    const url = runtime.url;
+    for (let i = 0; i < 5; i++) expect((await call(url, "echo", { text: "free" })).status).toBe(200);
+
+    await write({ perTool: { echo: { rps: 0.2, burst: 1 } } });
+    runtime.process.kill("SIGHUP");
+    await waitUntil(async () => (await reloads("applied")) === 1, 10_000, "the reload to apply");
+    expect((await call(url, "echo", { text: "one" })).status).toBe(200);
+    expectLimited(await call(url, "echo", { text: "two" }), "tool");
+
+    await write({ backend: "redis", perTool: { echo: { rps: 0.2, burst: 1 } } });
+    runtime.process.kill("SIGHUP");
+    await waitUntil(async () => (await reloads("refused")) === 1, 10_000, "the reload to be refused");
+    expect(runtime.stderr()).toMatch(/limits\.backend: cannot change while running/);
   });
 
   it("answers stdio callers (no status codes) with the JSON-RPC error", async () => {

@@ -206,7 +206,8 @@ const cacheRuleSchema = z.strictObject({
 
 const cacheSchema = z.strictObject({
   backend: z.enum(["memory", "redis"]).default("memory"),
-  // Default TTL of cached reads and lists (CACHE_TTL); 0 turns result caching off.
+  // Default TTL of cached results (CACHE_TTL), also the ttlMs 2026-07-28 clients get for lists; 0
+  // turns result caching off.
   ttlSeconds: ttlSecondsSchema.default(60),
   // Off by default: encryption needs a key (MCP_CACHE_KEYS or `keyFile`) the operator provides.
   encrypt: z.boolean().default(false),
@@ -254,6 +255,14 @@ const limitsSchema = z.strictObject({
           // Cost units one call charges to the budgets; overrides what the plugin declares.
           cost: posInt.optional(),
         })
+        .superRefine((value: Loose, ctx: Ctx) => {
+          if (value.burst !== undefined && value.rps === undefined)
+            ctx.addIssue({
+              code: "custom",
+              path: ["burst"],
+              message: 'needs "rps" (a burst without a rate limits nothing)',
+            });
+        }, always)
         .transform(withBurst),
     )
     .prefault({}),

@@ -222,6 +222,9 @@ describe("validateConfig: issues", () => {
     expect(issuesOf({ limits: { perTool: { "fs.read": { rps: -1 } } } })).toEqual([
       'limits.perTool["fs.read"].rps: must be > 0',
     ]);
+    expect(issuesOf({ limits: { perTool: { search: { burst: 5 } } } })).toEqual([
+      'limits.perTool.search.burst: needs "rps" (a burst without a rate limits nothing)',
+    ]);
   });
 
   it("reports every problem in one pass, whatever the order", () => {

@@ -8,6 +8,7 @@ import { ErrorCode, failure, type JsonRpcId, type JsonRpcResponse } from "@mcp-r
 import { preferredCoding } from "./accept-encoding.js";
 import { writeCompressed } from "./compressed-reply.js";
 import type { TransportEvent } from "./options.js";
+import { ReplyBatch } from "./reply-batch.js";
 
 const JSON_TYPE = "application/json";
 const VARY = "Accept-Encoding";
@@ -76,6 +77,7 @@ export class JsonReplies {
   /** bodies of at least this many bytes are compressed; 0 turns compression off */
   private readonly compressAbove: number;
   private readonly onEvent: (event: TransportEvent) => void;
+  private readonly batch = new ReplyBatch();
 
   constructor(compressAboveBytes: number, onEvent: (event: TransportEvent) => void) {
     this.compressAbove = compressAboveBytes;
@@ -103,8 +105,7 @@ export class JsonReplies {
         return;
       }
     }
-    res.writeHead(status, headers);
-    res.end(body);
+    this.batch.add(res, status, headers, body);
   }
 
   /** A JSON-RPC error for a refusal made before the protocol core saw the message. */

@@ -15,6 +15,8 @@ import type {
   RequestContext,
 } from "@mcp-runtime/protocol";
 import type { RuntimeMetrics } from "@mcp-runtime/telemetry";
+import type { Logger } from "../logger.js";
+import { withHints } from "./result-cache.js";
 
 export const LARGE_RESULT_TEMPLATE = "mcp-runtime://results/{id}";
 const URI_PREFIX = "mcp-runtime://results/";
@@ -31,21 +33,29 @@ interface Stored {
 
 export class LargeResults {
   private config: CacheConfig;
+  private catalog: Catalog | undefined;
+  private registered = false;
 
   constructor(
     private readonly cache: Cache,
     config: CacheConfig,
     private readonly metrics: RuntimeMetrics | undefined,
+    private readonly logger: Logger,
   ) {
     this.config = config;
   }
 
+  /** Takes a reloaded `cache` section; turning links on adds the template then. */
   update(config: CacheConfig): void {
     this.config = config;
+    if (this.catalog !== undefined) this.register(this.catalog);
   }
 
-  /** Adds the template clients read stored results through. */
+  /** Adds the template clients read stored results through, once links are on. */
   register(catalog: Catalog): void {
+    this.catalog = catalog;
+    if (this.registered || this.config.largeResultBytes === 0) return;
+    this.registered = true;
     catalog.addResourceTemplate({
       descriptor: {
         uriTemplate: LARGE_RESULT_TEMPLATE,
@@ -68,8 +78,20 @@ export class LargeResults {
     const limit = this.config.largeResultBytes;
     // Structured results must match the tool's output schema, which a link cannot.
     if (limit === 0 || hasOutputSchema || result.isError === true) return result;
-    if (approximateSize(result) <= limit || NO_LINKS.has(ctx.identity.protocolVersion)) return result;
-    return this.store(result, tool, ctx);
+    const size = approximateSize(result);
+    if (size <= limit || NO_LINKS.has(ctx.identity.protocolVersion)) return result;
+    // A memory cache would not keep it (a value may use at most its byte bound; UTF-8 may double it).
+    if (this.cache.backend === "memory" && size * 2 > this.config.maxBytes) return result;
+    return this.store(result, tool, ctx).catch((cause: unknown) => {
+      // The call ran: a cache that cannot take its result must not fail it. Send it inline.
+      this.metrics?.cacheError("backend");
+      this.logger.warn({
+        msg: "large result sent inline",
+        tool,
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      return result;
+    });
   }
 
   private async store(result: CallToolResult, tool: string, ctx: RequestContext): Promise<CallToolResult> {
@@ -108,7 +130,12 @@ export class LargeResults {
     // Someone else's result reads as missing, the same answer as an expired one.
     if (stored === undefined || stored.owner !== ownerOf(ctx)) return undefined;
     this.metrics?.cacheLookup("large_result", true);
-    return { contents: [{ uri, mimeType: stored.mimeType, text: stored.text }] };
+    return withHints(
+      { contents: [{ uri, mimeType: stored.mimeType, text: stored.text }] },
+      ctx,
+      hit?.ttlMs ?? 0,
+      "private",
+    );
   }
 }
 

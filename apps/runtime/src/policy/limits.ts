@@ -71,8 +71,16 @@ export class Limits implements ToolAdmission {
   readonly admitClient = (clientKey: string): number | Promise<number> => {
     const rule = this.clientRule;
     if (rule === undefined) return 0;
-    const verdict = this.guard(this.limiter.check({ rate: { key: `c|${clientKey}`, rule } }));
-    return verdict instanceof Promise ? verdict.then(this.clientWait) : this.clientWait(verdict);
+    const verdict = this.limiter.check({ rate: { key: `c|${clientKey}`, rule } });
+    return verdict instanceof Promise
+      ? verdict.then(this.clientWait, this.clientUnchecked)
+      : this.clientWait(verdict);
+  };
+
+  /** The limiter could not answer: admit, or refuse for a second, per `onBackendError`. */
+  private readonly clientUnchecked = (cause: unknown): number => {
+    this.backendFailed(cause);
+    return this.config.onBackendError === "allow" ? 0 : 1000;
   };
 
   private readonly clientWait = (verdict: Verdict): number => {
@@ -120,14 +128,18 @@ export class Limits implements ToolAdmission {
   private guard(verdict: Verdict | Promise<Verdict>): Verdict | Promise<Verdict> {
     if (!(verdict instanceof Promise)) return verdict;
     return verdict.catch((cause: unknown) => {
-      this.metrics?.limiterError();
-      this.logger.warn({
-        msg: "limit check failed",
-        error: cause instanceof Error ? cause.message : String(cause),
-        decision: this.config.onBackendError,
-      });
+      this.backendFailed(cause);
       if (this.config.onBackendError === "allow") return { ok: true } as Verdict;
       throw new JsonRpcError(ErrorCode.InternalError, "Limits are unavailable; try again later");
+    });
+  }
+
+  private backendFailed(cause: unknown): void {
+    this.metrics?.limiterError();
+    this.logger.warn({
+      msg: "limit check failed",
+      error: cause instanceof Error ? cause.message : String(cause),
+      decision: this.config.onBackendError,
     });
   }
 

@@ -236,7 +236,7 @@ export class ResultCache {
   }
 
   private failed(operation: string, cause: unknown): void {
-    this.metrics?.cacheError(this.cache.backend);
+    this.metrics?.cacheError("backend");
     this.logger.warn({
       msg: "cache operation failed",
       operation,
@@ -250,7 +250,7 @@ function pickTtl(policy: CachePolicy): { ttlSeconds?: number } {
 }
 
 /** 2026-07-28 read results carry how long the client may reuse them and who may share them. */
-function withHints(
+export function withHints(
   result: ReadResourceResult,
   ctx: RequestContext,
   ttlMs: number,

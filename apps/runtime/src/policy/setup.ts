@@ -23,8 +23,7 @@ import { ResultCache } from "./result-cache.js";
 
 export interface Policy {
   readonly results: ResultCache;
-  /** absent when `cache.largeResultBytes` was 0 at start-up */
-  readonly large: LargeResults | undefined;
+  readonly large: LargeResults;
   readonly limits: Limits;
   /** applies a reloaded config's cache rules and limits */
   update(config: RuntimeConfig): void;
@@ -41,7 +40,13 @@ export async function startPolicy(config: RuntimeConfig, options: PolicyOptions)
   const { metrics, logger } = options;
   const encryption = config.cache.encrypt ? await keyringOf(config, options.env ?? process.env) : undefined;
   const onError = (error: CacheError) => {
-    metrics?.cacheError(error.code === "ERR_CACHE_DECRYPT" ? "decrypt" : "backend");
+    metrics?.cacheError(
+      error.code === "ERR_CACHE_DECRYPT"
+        ? "decrypt"
+        : error.code === "ERR_CACHE_DECODE"
+          ? "decode"
+          : "backend",
+    );
     logger.warn({ msg: "cache degraded", code: error.code, error: error.message });
   };
   const redisUrl = config.redis.url;
@@ -63,8 +68,7 @@ export async function startPolicy(config: RuntimeConfig, options: PolicyOptions)
       ? new redis.RedisLimiter({ url: redisUrl })
       : new MemoryLimiter();
   const results = new ResultCache({ cache, config: config.cache, metrics, logger });
-  const large =
-    config.cache.largeResultBytes > 0 ? new LargeResults(cache, config.cache, metrics) : undefined;
+  const large = new LargeResults(cache, config.cache, metrics, logger);
   const limits = new Limits(limiter, config.limits, metrics, logger);
   return {
     results,
@@ -72,7 +76,7 @@ export async function startPolicy(config: RuntimeConfig, options: PolicyOptions)
     limits,
     update(next) {
       results.update(next.cache);
-      large?.update(next.cache);
+      large.update(next.cache);
       limits.update(next.limits);
     },
     async close() {
