@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
+import { modernPost } from "./support/modern-call.js";
 import { assertBuilt, CLI_PATH } from "./support/paths.js";
 import { caller, POLICY_PLUGIN, tokenAuth } from "./support/policy.js";
 import { sample, scrape } from "./support/prometheus.js";
@@ -34,30 +35,12 @@ async function call(
   args: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): Promise<Reply> {
-  const response = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      "mcp-protocol-version": "2026-07-28",
-      "mcp-method": "tools/call",
-      "mcp-name": name,
-      ...headers,
-    },
-    body: JSON.stringify({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "tools/call",
-      params: {
-        name,
-        arguments: args,
-        _meta: {
-          "io.modelcontextprotocol/protocolVersion": "2026-07-28",
-          "io.modelcontextprotocol/clientCapabilities": {},
-        },
-      },
-    }),
-  });
+  const response = await modernPost(
+    url,
+    "tools/call",
+    { name, arguments: args },
+    { name, headers, tasks: false },
+  );
   return {
     status: response.status,
     retryAfter: response.headers.get("retry-after"),

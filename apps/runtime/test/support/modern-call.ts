@@ -19,14 +19,15 @@ export interface ModernCallOptions {
   meta?: Record<string, unknown>;
 }
 
-export async function modernCall(
+/** One 2026-07-28 request over HTTP: the raw `fetch` Response (status and headers kept). */
+export function modernPost(
   url: string,
   method: string,
   params: Record<string, unknown>,
   options: ModernCallOptions = {},
-): Promise<Record<string, unknown>> {
+): Promise<Response> {
   const { name, tasks = true, id = 1, headers = {}, meta = {} } = options;
-  const response = await fetch(url, {
+  return fetch(url, {
     method: "POST",
     headers: {
       "content-type": "application/json",
@@ -50,6 +51,15 @@ export async function modernCall(
       },
     }),
   });
+}
+
+export async function modernCall(
+  url: string,
+  method: string,
+  params: Record<string, unknown>,
+  options: ModernCallOptions = {},
+): Promise<Record<string, unknown>> {
+  const response = await modernPost(url, method, params, options);
   const text = await response.text();
   // An SSE answer: the event that carries the result or the error.
   const json = text.startsWith("{")
