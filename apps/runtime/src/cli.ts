@@ -14,7 +14,7 @@ const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
 
 Usage:
   mcp-runtime serve [--config FILE] [--transport stdio|http] [--host H] [--port P]
-  mcp-runtime check-config FILE
+  mcp-runtime check-config FILE [--env]   (--env: the environment applies on top, as for serve)
   mcp-runtime plugins list [--config FILE]
   mcp-runtime token create --subject S [--scopes a,b]
   mcp-runtime --help | --version
@@ -35,9 +35,16 @@ function usage(message: string): Exit {
 }
 
 async function checkConfig(args: string[]): Promise<Exit> {
-  const file = args[0];
-  if (!file || args.length > 1) return usage("check-config takes exactly one FILE");
-  const loaded = await loadConfig({ file, env: {} });
+  let parsed: { values: { env?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { env: { type: "boolean" } } });
+  } catch (cause) {
+    return usage(cause instanceof Error ? cause.message : String(cause));
+  }
+  const file = parsed.positionals[0];
+  if (!file || parsed.positionals.length > 1) return usage("check-config takes exactly one FILE");
+  // The file alone by default; with --env, what `serve` would run (REDIS_URL, MCP_PORT, ... applied).
+  const loaded = await loadConfig({ file, env: parsed.values.env ? process.env : {} });
   if (!loaded.ok) {
     for (const line of formatIssues(loaded.issues)) process.stdout.write(`${line}\n`);
     return 1;

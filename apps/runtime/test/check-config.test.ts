@@ -11,11 +11,12 @@ interface Run {
 }
 
 /** Runs the bin launcher the way `npx mcp-runtime check-config FILE` does. */
-function checkConfig(file: string): Run {
-  const run = spawnSync(process.execPath, [BIN_PATH, "check-config", file], {
+function checkConfig(file: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): Run {
+  const run = spawnSync(process.execPath, [BIN_PATH, "check-config", file, ...extra], {
     cwd: REPO_ROOT,
     encoding: "utf8",
     timeout: 15_000,
+    env,
   });
   return {
     status: run.status,
@@ -93,5 +94,19 @@ describe("mcp-runtime check-config", () => {
     expect(run.status).toBe(1);
     expect(run.stdoutLines).toHaveLength(1);
     expect(run.stdoutLines[0]).toMatch(/^plugins\[1\]: .*@mcp-runtime\/plugin-does-not-exist/);
+  });
+
+  it("checks the file alone by default, and with --env what serve would run (the environment on top)", async () => {
+    const file = await fixture.writeFile("needs-env.yaml", "server: { sessions: redis }\n");
+    const env = { ...process.env, REDIS_URL: "redis://redis:6379" };
+    const alone = checkConfig(file, [], env);
+    expect(alone.status).toBe(1);
+    expect(alone.stdoutLines).toEqual(['redis.url: required when server.sessions is "redis"']);
+    const withEnv = checkConfig(file, ["--env"], env);
+    expect(withEnv.status).toBe(0);
+    expect(withEnv.stdoutLines).toEqual([`${file}: ok (0 plugins)`]);
+    const bad = checkConfig(file, ["--environment"], env);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown option '--environment'/);
   });
 });
