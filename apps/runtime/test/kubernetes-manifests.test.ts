@@ -564,12 +564,11 @@ describe("the real CLIs with the manifests' exact args", () => {
 
   it("mcp-runtime worker starts with the worker container's args and loads the config's plugins", async () => {
     const args = withFlags(workerC.args, { "--config": join(dir, "config.yaml") });
-    // The ready line comes before the plugins have loaded (a SIGTERM in that window kills the worker
-    // by the signal), so wait for the plugin too. Killed, not stopped: an idle worker takes ~15 s to
-    // exit on SIGTERM (see deploy/kubernetes/README.md), too slow for this suite.
+    // The plugins' load lines are written before the ready line. Killed, not stopped: an idle
+    // worker takes ~15 s to exit on SIGTERM (see deploy/kubernetes/README.md), too slow for this suite.
     const worker = await spawnReady(
       [CLI_PATH, ...args],
-      /mcp-runtime worker ready[\s\S]*"msg":"(plugin loaded)"/,
+      /"msg":"plugin loaded"[\s\S]*mcp-runtime worker (ready)/,
       "worker",
       childEnv(workerC),
     );

@@ -24,13 +24,17 @@ export async function worker(args: string[]): Promise<number> {
     return 1;
   }
   const runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger, role: "worker" });
-  process.stderr.write(
-    `mcp-runtime worker ready (pid ${process.pid}, concurrency ${config.queue.concurrency})\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Handlers first: a supervisor may send SIGTERM as soon as it reads the ready line, and a signal
+  // with no listener yet would kill the process instead of draining it.
+  const stopped = new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);
   });
+  logger.flush();
+  process.stderr.write(
+    `mcp-runtime worker ready (pid ${process.pid}, concurrency ${config.queue.concurrency})\n`,
+  );
+  await stopped;
   // close() lets running jobs finish (BullMQ worker.close waits for them).
   await runtime.close();
   logger.flush();
