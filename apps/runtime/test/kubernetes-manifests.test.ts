@@ -565,7 +565,7 @@ describe("the real CLIs with the manifests' exact args", () => {
   it("mcp-runtime worker starts with the worker container's args and loads the config's plugins", async () => {
     const args = withFlags(workerC.args, { "--config": join(dir, "config.yaml") });
     // The plugins' load lines are written before the ready line. Killed, not stopped: an idle
-    // worker takes ~15 s to exit on SIGTERM (see deploy/kubernetes/README.md), too slow for this suite.
+    // worker's SIGTERM drain can take seconds (see deploy/kubernetes/README.md), not worth it here.
     const worker = await spawnReady(
       [CLI_PATH, ...args],
       /"msg":"plugin loaded"[\s\S]*mcp-runtime worker (ready)/,
