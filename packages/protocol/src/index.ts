@@ -1,4 +1,12 @@
 /** @module Public entry of @mcp-runtime/protocol: JSON-RPC codec, both MCP eras, server and client roles. No I/O. */
+
+export {
+  type Admit,
+  admissionKey,
+  askAdmission,
+  clientAddress,
+  MAX_ADMISSION_WAIT_MS,
+} from "./admission.js";
 export {
   type ArgumentCompleter,
   Catalog,

@@ -99,6 +99,8 @@ export interface ResolvedOptions {
   trustProxyHops: number;
   compressAboveBytes: number;
   onEvent(event: TransportEvent): void;
+  /** logs an `admit` that threw or rejected (the request was admitted: fail open) */
+  admissionFailed(cause: unknown): void;
   readinessDetail: HttpTransportOptions["readinessDetail"];
   routes: ReadonlyMap<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
@@ -120,6 +122,7 @@ function positiveInt(value: number | undefined, name: string, fallback: number):
 export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
   const path = options.path ?? "/mcp";
   if (!path.startsWith("/")) throw new TypeError('"path" option must start with "/"');
+  const onEvent = options.onEvent ?? (() => {});
   return {
     host: options.host ?? "127.0.0.1",
     path,
@@ -133,7 +136,12 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
     admit: options.admit,
     trustProxyHops: nonNegativeInt(options.trustProxyHops, "trustProxyHops", 0),
     compressAboveBytes: nonNegativeInt(options.compressAboveBytes, "compressAboveBytes", 1024),
-    onEvent: options.onEvent ?? (() => {}),
+    onEvent,
+    admissionFailed: (cause) =>
+      onEvent({
+        msg: "admission failed; request admitted",
+        error: cause instanceof Error ? cause.message : String(cause),
+      }),
     readinessDetail: options.readinessDetail,
     routes: new Map(Object.entries(options.routes ?? {})),
   };

@@ -5,18 +5,16 @@
  * `notifications/initialized` and a cancellation never overtakes its request.
  */
 import {
+  type Admit,
+  askAdmission,
   type DecodedFrame,
   failure,
   isRequest,
   type JsonRpcFailure,
+  MAX_ADMISSION_WAIT_MS,
   rateLimited,
 } from "@mcp-runtime/protocol";
 import type { WebSocketTransportEvent } from "./options.js";
-
-type Admit = (clientKey: string) => number | Promise<number>;
-
-/** A wait longer than a day is a limiter bug or "never"; a day keeps `retryAfterSeconds` meaningful. */
-const MAX_WAIT_MS = 86_400_000;
 
 function carriesRequest(frame: DecodedFrame): boolean {
   if (frame.kind === "message") return isRequest(frame.message);
@@ -28,7 +26,7 @@ export function refusalOf(
   frame: DecodedFrame,
   waitMs: number,
 ): JsonRpcFailure | JsonRpcFailure[] | undefined {
-  const error = rateLimited("client", Math.min(waitMs, MAX_WAIT_MS));
+  const error = rateLimited("client", Math.min(waitMs, MAX_ADMISSION_WAIT_MS));
   const refuse = (part: DecodedFrame): JsonRpcFailure | undefined => {
     if (part.kind === "invalid") return part.error;
     if (part.kind === "message" && isRequest(part.message))
@@ -97,23 +95,15 @@ export class AdmissionGate {
 
   /** The ms to wait; a limiter that throws or rejects admits (fail open) and is logged. */
   private ask(): number | Promise<number> {
-    let answer: number | Promise<number>;
-    try {
-      answer = this.admit(this.clientKey);
-    } catch (cause) {
-      return this.failOpen(cause);
-    }
-    if (typeof answer === "number") return answer;
-    return Promise.resolve(answer).catch((cause: unknown) => this.failOpen(cause));
+    return askAdmission(this.admit, this.clientKey, this.failedOpen);
   }
 
-  private failOpen(cause: unknown): number {
+  private readonly failedOpen = (cause: unknown): void => {
     this.onEvent({
       msg: "admission failed; request admitted",
       error: cause instanceof Error ? cause.message : String(cause),
     });
-    return 0;
-  }
+  };
 
   private decide(frame: DecodedFrame, waitMs: number): void {
     if (this.closed) return;

@@ -6,9 +6,8 @@
  */
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { McpServer, SessionOptions } from "@mcp-runtime/protocol";
+import { admissionKey, type McpServer, type SessionOptions } from "@mcp-runtime/protocol";
 import { WebSocketServer } from "ws";
-import { clientKey } from "./client-key.js";
 import { MCP_SUBPROTOCOL, offersMcpSubprotocol, refuseUpgrade } from "./handshake.js";
 import { createHostOriginCheck, type HostOriginCheck } from "./host-origin-policy.js";
 import { resolveOptions, type WebSocketAuthOutcome, type WebSocketTransportOptions } from "./options.js";
@@ -93,7 +92,15 @@ export function attachWebSocket(
         admission:
           admit === undefined
             ? undefined
-            : { admit, clientKey: clientKey(request, session.subject, trustProxyHops) },
+            : {
+                admit,
+                clientKey: admissionKey(
+                  session.subject,
+                  request.socket.remoteAddress,
+                  request.headers["x-forwarded-for"],
+                  trustProxyHops,
+                ),
+              },
         onEvent,
         onClosed: (closed) => {
           connections.delete(closed);
