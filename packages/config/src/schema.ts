@@ -231,9 +231,13 @@ const queueSchema = z.strictObject({
   resultTtlSeconds: posInt.default(3_600),
 });
 
-// A burst of one second's worth of requests is the usual token-bucket default.
+/** A token bucket's size when none is given: one second's worth of requests, the usual default. */
+export function defaultBurst(rps: number): number {
+  return Math.max(1, Math.ceil(rps));
+}
+
 const withBurst = <T extends { rps?: number | undefined; burst?: number | undefined }>(rule: T) =>
-  rule.rps === undefined ? rule : { ...rule, burst: rule.burst ?? Math.max(1, Math.ceil(rule.rps)) };
+  rule.rps === undefined ? rule : { ...rule, burst: rule.burst ?? defaultBurst(rule.rps) };
 
 const limitsSchema = z.strictObject({
   backend: z.enum(["memory", "redis"]).default("memory"),
@@ -241,7 +245,7 @@ const limitsSchema = z.strictObject({
   onBackendError: z.enum(["allow", "deny"]).default("allow"),
   perClient: z
     .strictObject({ rps: z.number().positive(), burst: posInt.optional() })
-    .transform(({ rps, burst }) => ({ rps, burst: burst ?? Math.max(1, Math.ceil(rps)) }))
+    .transform(({ rps, burst }) => ({ rps, burst: burst ?? defaultBurst(rps) }))
     .optional(),
   perTool: z
     .record(

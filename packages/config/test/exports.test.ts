@@ -8,6 +8,7 @@ describe("public entry", () => {
     expect(Object.keys(api).sort()).toEqual([
       "CONFIG_ENV_VARS",
       "ConfigError",
+      "defaultBurst",
       "diffConfig",
       "formatIssues",
       "loadConfig",

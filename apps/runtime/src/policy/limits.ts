@@ -5,7 +5,7 @@
  * without rules costs one Map lookup. The limiter is memory or Redis (shared across nodes).
  */
 import type { BudgetRule, LimitCheck, Limiter, Verdict } from "@mcp-runtime/cache";
-import type { LimitsConfig } from "@mcp-runtime/config";
+import { defaultBurst, type LimitsConfig } from "@mcp-runtime/config";
 import type { PluginPolicies } from "@mcp-runtime/plugin-sdk/host";
 import {
   ErrorCode,
@@ -57,11 +57,6 @@ export class Limits implements ToolAdmission {
       for (const [name, policy] of Object.entries(policies?.tools ?? {}))
         if (policy.cost !== undefined) this.costs.set(name, policy.cost);
     this.compile();
-  }
-
-  /** Whether any per-client limit is configured (the transports skip admission otherwise). */
-  get limitsClients(): boolean {
-    return this.clientRule !== undefined;
   }
 
   /**
@@ -158,7 +153,7 @@ export class Limits implements ToolAdmission {
           : {
               rate: {
                 key: `t|${name}`,
-                rule: { rps: rule.rps, burst: rule.burst ?? Math.max(1, Math.ceil(rule.rps)) },
+                rule: { rps: rule.rps, burst: rule.burst ?? defaultBurst(rule.rps) },
               },
             };
       if (rateOnly.rate !== undefined || budgets.length > 0) tools.set(name, { rateOnly, budgets });

@@ -44,6 +44,11 @@ const READ_RESULT: Codec<ReadResourceResult | undefined> = {
 
 const ANONYMOUS = "-";
 
+/** The invalidation group of a URI, from its key part (computed once per read). */
+function uriGroupOf(uriPart: string): string {
+  return `u|${uriPart}`;
+}
+
 export interface ResultCacheOptions {
   cache: Cache;
   config: CacheConfig;
@@ -94,8 +99,9 @@ export class ResultCache {
     );
   }
 
+  /** The group of every entry read from `uri` (whatever the subject). */
   static uriGroup(uri: string): string {
-    return `u|${keyPart(uri)}`;
+    return uriGroupOf(keyPart(uri));
   }
 
   static pluginGroup(pluginId: string, kind: "resources" | "tools"): string {
@@ -123,22 +129,12 @@ export class ResultCache {
     declared: CachePolicy | false | undefined,
     read: ResourceRead,
   ): ResourceRead {
-    const groups = [ResultCache.uriGroup(uri), ResultCache.pluginGroup(pluginId, "resources")];
-    const prefix = `r|${keyPart(uri)}|`;
-    return async (requested, ctx) => {
-      const effective = this.resourceRule(declared);
-      if (effective === undefined) return withHints(await read(requested, ctx), ctx, 0, "private");
-      const key = `${prefix}${this.scopeKey(effective.scope, ctx)}`;
-      const found = await this.lookup(
-        "resource",
-        key,
-        effective.ttlMs,
-        groups,
-        () => read(requested, ctx),
-        READ_RESULT,
-      );
-      return withHints(found.value as ReadResourceResult, ctx, found.ttlMs, effective.scope);
-    };
+    const part = keyPart(uri);
+    const groups = [uriGroupOf(part), ResultCache.pluginGroup(pluginId, "resources")];
+    return (requested, ctx) =>
+      this.readThrough(declared, part, groups, ctx, () =>
+        read(requested, ctx),
+      ) as Promise<ReadResourceResult>;
   }
 
   wrapTemplate(
@@ -147,26 +143,30 @@ export class ResultCache {
     read: TemplateRead,
   ): TemplateRead {
     const pluginGroup = ResultCache.pluginGroup(pluginId, "resources");
-    return async (uri, variables, ctx) => {
-      const effective = this.resourceRule(declared);
-      if (effective === undefined) {
-        const result = await read(uri, variables, ctx);
-        return result === undefined ? undefined : withHints(result, ctx, 0, "private");
-      }
-      const key = `r|${keyPart(uri)}|${this.scopeKey(effective.scope, ctx)}`;
-      const groups = [ResultCache.uriGroup(uri), pluginGroup];
-      const found = await this.lookup(
-        "resource",
-        key,
-        effective.ttlMs,
-        groups,
-        () => read(uri, variables, ctx),
-        READ_RESULT,
+    return (uri, variables, ctx) => {
+      const part = keyPart(uri);
+      return this.readThrough(declared, part, [uriGroupOf(part), pluginGroup], ctx, () =>
+        read(uri, variables, ctx),
       );
-      return found.value === undefined
-        ? undefined
-        : withHints(found.value, ctx, found.ttlMs, effective.scope);
     };
+  }
+
+  /** A read from the cache when its policy allows, with the 2026-07-28 hints either way. */
+  private async readThrough(
+    declared: CachePolicy | false | undefined,
+    uriPart: string,
+    groups: readonly string[],
+    ctx: RequestContext,
+    read: () => Promise<ReadResourceResult | undefined>,
+  ): Promise<ReadResourceResult | undefined> {
+    const effective = this.resourceRule(declared);
+    if (effective === undefined) {
+      const result = await read();
+      return result === undefined ? undefined : withHints(result, ctx, 0, "private");
+    }
+    const key = `r|${uriPart}|${this.scopeKey(effective.scope, ctx)}`;
+    const found = await this.lookup("resource", key, effective.ttlMs, groups, read, READ_RESULT);
+    return found.value === undefined ? undefined : withHints(found.value, ctx, found.ttlMs, effective.scope);
   }
 
   private async lookup<T>(
