@@ -3,11 +3,21 @@
  * host and port, the ready line the CLI contract promises, and a bounded drain on SIGTERM/SIGINT.
  */
 import { startHttpServer } from "@mcp-runtime/transport-http";
+import type { SessionCluster } from "@mcp-runtime/transport-http/redis";
 import { attachWebSocket } from "@mcp-runtime/transport-ws";
 import type { Logger } from "./logger.js";
 import type { Runtime } from "./runtime.js";
 
-export async function serveHttp(runtime: Runtime, logger: Logger): Promise<number> {
+export interface ServeHttpHooks {
+  /** Called once listening, before the ready line (the standby node guards `/readyz` there). */
+  onListening?(server: import("node:http").Server): void;
+}
+
+export async function serveHttp(
+  runtime: Runtime,
+  logger: Logger,
+  hooks: ServeHttpHooks = {},
+): Promise<number> {
   const { server: settings, auth: authSettings } = runtime.config;
   // auth.mode tokens|oauth: the resource is oauth.audience (canonical URI, RFC 8707) or, unset, our own URL.
   // The auth stack (openid-client, jose, passport) is only loaded when something uses it.
@@ -52,6 +62,31 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
   };
   // Per-client limits (live on reload); without a rule the check answers 0 at once.
   const admission = { admit: runtime.policy.limits.admitClient, trustProxyHops: settings.trustProxyHops };
+  // server.sessions: redis: legacy sessions, their streams and events shared by every node.
+  let cluster: SessionCluster | undefined;
+  if (settings.sessions === "redis") {
+    const url = runtime.config.redis.url;
+    if (url === undefined)
+      throw new Error("server.sessions: redis needs redis.url (the config check ensures it)");
+    const { RedisSessionCluster } = await import("@mcp-runtime/transport-http/redis");
+    cluster = new RedisSessionCluster({
+      url,
+      onError: (error, operation) =>
+        logger.warn({ msg: "session cluster error", operation, error: error.message }),
+    });
+    try {
+      await cluster.start();
+    } catch (cause) {
+      logger.error({
+        msg: "cannot reach the session store",
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      logger.flush();
+      await runtime.close();
+      return 1;
+    }
+    logger.info({ msg: "sessions shared through Redis", node: cluster.nodeId });
+  }
   let running: Awaited<ReturnType<typeof startHttpServer>>;
   // Discovery is retried on demand: an issuer that is down at start-up delays logins, not the runtime.
   auth
@@ -68,6 +103,7 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       maxBodyBytes: settings.maxBodyBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
       compressAboveBytes: settings.compressAboveBytes,
+      ...(cluster ? { cluster } : {}),
       ...admission,
       onEvent: (event) => logger.warn(event),
       // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
@@ -86,6 +122,7 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
       error: cause instanceof Error ? cause.message : String(cause),
     });
     logger.flush();
+    await cluster?.close();
     await runtime.close();
     return 1;
   }
@@ -106,6 +143,7 @@ export async function serveHttp(runtime: Runtime, logger: Logger): Promise<numbe
     for (const path of authModule.resourceMetadataPaths(resourceUrl())) running.mcp.app.get(path, metadata);
   }
   // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
+  hooks.onListening?.(running.httpServer);
   process.stderr.write(`mcp-runtime listening on ${running.url}\n`);
   const signal = await new Promise<string>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));

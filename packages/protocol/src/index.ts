@@ -74,6 +74,7 @@ export {
 export { RequestStateCodec } from "./request-state.js";
 export {
   type CacheHints,
+  type LegacySessionSnapshot,
   McpServer,
   type McpServerOptions,
   type RequestObserver,

@@ -22,6 +22,19 @@ import { LOGGING_LEVELS } from "./types.js";
 /** Where messages related to one request go (stdout, or that request's SSE stream). */
 export interface RequestChannel {
   send(message: JsonRpcMessage): void;
+  /**
+   * A stable key of the call this channel answers, when the transport can re-deliver the same
+   * call (a resumed stream adopted by another node): backends that run calls as jobs use it so a
+   * re-delivered call joins its job instead of running again.
+   */
+  readonly callKey?: string;
+  /** True when this is a second delivery of a call whose first delivery's node died (see callKey). */
+  readonly redelivered?: boolean;
+  /**
+   * Out-of-band messages that every replica of a session emits alike (list changes, resource
+   * updates); a transport with replicas on several nodes delivers them once. Default: `send`.
+   */
+  announce?(message: JsonRpcMessage): void;
 }
 
 /** What the session provides to contexts; kept narrow so contexts stay cheap. */
@@ -124,6 +137,15 @@ export class RequestContext {
 
   get cancelled(): boolean {
     return this.cancelReason !== undefined;
+  }
+
+  /** The transport's stable key of this call, if it has one (see `RequestChannel.callKey`). */
+  get callKey(): string | undefined {
+    return this.channel.callKey;
+  }
+
+  get redelivered(): boolean {
+    return this.channel.redelivered === true;
   }
 
   cancel(reason: string): void {

@@ -144,6 +144,14 @@ const table: Record<string, MethodHandler> = {
       if (admitted !== undefined) await admitted;
       const routed = await routeToolCall(session, name, checked.value, context, params.task);
       if (routed) return routed;
+      // A call re-delivered after its node died: a job joins its first run (above), but an inline
+      // run died with that node, perhaps half done. Only an idempotent tool may safely run again.
+      if (context.redelivered && tool.descriptor.annotations?.idempotentHint !== true) {
+        throw new JsonRpcError(
+          ErrorCode.InternalError,
+          `The node running this call of ${name} stopped before it answered; the tool is not idempotent, so it is not run again and its effect is unknown`,
+        );
+      }
       try {
         return (await tool.call(checked.value, context)) as unknown as JsonObject;
       } catch (cause) {

@@ -215,6 +215,22 @@ export interface SessionOptions {
    * requests, where each POST stands alone).
    */
   assumeLegacyVersion?: string;
+  /** Continue a session initialized elsewhere (another node of a cluster) from its snapshot. */
+  restore?: LegacySessionSnapshot;
+  /**
+   * Prefix of the ids of requests this session sends to the client (default "s"): replicas of one
+   * session on several nodes use distinct prefixes, so an answer names the node that asked.
+   */
+  outboundIdPrefix?: string;
+}
+
+/** The negotiated state of a 2025-era session: what another node needs to continue it. */
+export interface LegacySessionSnapshot {
+  protocolVersion: string;
+  clientCapabilities: ClientCapabilities;
+  clientInfo: Implementation | undefined;
+  logLevel: LoggingLevel | undefined;
+  subscriptions: string[];
 }
 
 interface OutboundRequest {
@@ -257,8 +273,11 @@ export class ServerSession implements ContextHost {
   private readonly resourceSubscriptions = new Set<string>();
   private readonly subscriptions = new Map<JsonRpcId, Subscription>();
   private outboundId = 0;
+  private readonly outboundIdPrefix: string;
   private closed = false;
   private legacyIdentity: RequestIdentity | undefined;
+  /** Counts changes of the snapshot's content, so a transport can tell cheaply when to save it. */
+  stateVersion = 0;
 
   constructor(server: McpServer, peer: RequestChannel, options: SessionOptions) {
     this.server = server;
@@ -266,10 +285,36 @@ export class ServerSession implements ContextHost {
     this.subject = options.subject;
     this.id = options.id;
     this.toolFilter = options.toolFilter;
+    this.outboundIdPrefix = options.outboundIdPrefix ?? "s";
     if (options.assumeLegacyVersion !== undefined) {
       this.protocolVersion = options.assumeLegacyVersion;
       this.initialized = true;
     }
+    if (options.restore !== undefined) this.restore(options.restore);
+  }
+
+  /** The negotiated state, or undefined before `initialize`. */
+  snapshot(): LegacySessionSnapshot | undefined {
+    if (!this.initialized || this.protocolVersion === undefined) return undefined;
+    return {
+      protocolVersion: this.protocolVersion,
+      clientCapabilities: this.clientCapabilities,
+      clientInfo: this.clientInfo,
+      logLevel: this.logLevel,
+      subscriptions: [...this.resourceSubscriptions],
+    };
+  }
+
+  /** Adopts a snapshot taken on another replica (at creation, or when that replica changed it). */
+  restore(state: LegacySessionSnapshot): void {
+    this.protocolVersion = state.protocolVersion;
+    this.clientCapabilities = state.clientCapabilities;
+    this.clientInfo = state.clientInfo;
+    this.logLevel = state.logLevel;
+    this.resourceSubscriptions.clear();
+    for (const uri of state.subscriptions) this.resourceSubscriptions.add(uri);
+    this.initialized = true;
+    this.legacyIdentity = undefined;
   }
 
   get isClosed(): boolean {
@@ -546,6 +591,7 @@ export class ServerSession implements ContextHost {
     this.clientInfo = params.clientInfo as Implementation | undefined;
     this.protocolVersion = version;
     this.legacyIdentity = undefined;
+    this.stateVersion++;
     // Requests are served from here on; `notifications/initialized` is accepted but not waited for,
     // as the SDKs do, so clients that pipeline their first request are not refused.
     this.initialized = true;
@@ -569,14 +615,17 @@ export class ServerSession implements ContextHost {
       throw new JsonRpcError(ErrorCode.InvalidParams, `Invalid params: unknown log level "${String(level)}"`);
     }
     this.logLevel = level as LoggingLevel;
+    this.stateVersion++;
   }
 
   subscribeResource(uri: string): void {
+    if (this.resourceSubscriptions.has(uri)) return;
     this.resourceSubscriptions.add(uri);
+    this.stateVersion++;
   }
 
   unsubscribeResource(uri: string): void {
-    this.resourceSubscriptions.delete(uri);
+    if (this.resourceSubscriptions.delete(uri)) this.stateVersion++;
   }
 
   /** Opens a 2026-07-28 `subscriptions/listen` stream; resolves when it ends. */
@@ -638,9 +687,7 @@ export class ServerSession implements ContextHost {
   listChanged(kind: CatalogKind): void {
     if (this.closed) return;
     const method = `notifications/${kind}/list_changed`;
-    if (this.initialized && this.protocolVersion !== undefined) {
-      this.peer.send({ jsonrpc: "2.0", method });
-    }
+    if (this.initialized && this.protocolVersion !== undefined) this.announce({ jsonrpc: "2.0", method });
     const flag =
       kind === "tools"
         ? "toolsListChanged"
@@ -658,7 +705,7 @@ export class ServerSession implements ContextHost {
   resourceUpdated(uri: string): void {
     if (this.closed) return;
     if (this.resourceSubscriptions.has(uri)) {
-      this.peer.send({ jsonrpc: "2.0", method: "notifications/resources/updated", params: { uri } });
+      this.announce({ jsonrpc: "2.0", method: "notifications/resources/updated", params: { uri } });
     }
     for (const sub of this.subscriptions.values()) {
       if (sub.filter.uris?.has(uri)) {
@@ -669,6 +716,11 @@ export class ServerSession implements ContextHost {
         });
       }
     }
+  }
+
+  private announce(message: JsonRpcMessage): void {
+    if (this.peer.announce) this.peer.announce(message);
+    else this.peer.send(message);
   }
 
   /** Cancels an in-flight request (client notification, closed HTTP stream, shutdown). */
@@ -720,7 +772,7 @@ export class ServerSession implements ContextHost {
     // cancelled call and wait out the whole timeout.
     if (signal.aborted)
       return Promise.reject(new JsonRpcError(ErrorCode.RequestCancelled, "Request cancelled"));
-    const id = `s${++this.outboundId}`;
+    const id = `${this.outboundIdPrefix}${++this.outboundId}`;
     return new Promise<JsonObject>((resolve, reject) => {
       const timer = setTimeout(() => {
         finish();

@@ -115,6 +115,7 @@ export async function routeToolCall(
       protocolVersion: ctx.identity.protocolVersion,
       clientCapabilities: ctx.identity.clientCapabilities,
       inputResponses: ctx.answers,
+      ...(ctx.callKey === undefined ? {} : { key: ctx.callKey }),
     },
     ctx.observation,
   );

@@ -45,6 +45,11 @@ export interface TaskCall {
   clientCapabilities: ClientCapabilities;
   /** answers gathered before the task (multi round-trip), by input key */
   inputResponses: Record<string, JsonObject>;
+  /**
+   * The transport's stable key of the call (`RequestContext.callKey`): a backend that gets the
+   * same key twice joins the first job rather than running the call again.
+   */
+  key?: string;
 }
 
 /** Implemented by the runtime on its job queue; every method is bound to the caller (`owner`). */

@@ -17,6 +17,7 @@ import {
 } from "@mcp-runtime/protocol";
 import type { Express, NextFunction } from "express";
 import { admitRequest } from "./admission.js";
+import { ClusterSessions } from "./cluster-sessions.js";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { type EventStore, MemoryEventStore } from "./event-store.js";
 import { HostGuard } from "./host-guard.js";
@@ -50,6 +51,8 @@ export interface McpHttpApp {
   /** Calls currently in flight (what a drain waits for). */
   readonly inFlight: number;
   readonly draining: boolean;
+  /** Whether sessions are shared with other nodes (then a drain also stops listening at once). */
+  readonly clustered: boolean;
   /** Tells the Host allow-list the listening port (needed when it was 0). */
   setPort(port: number): void;
   /**
@@ -65,6 +68,8 @@ export interface McpHttpApp {
 const requireCjs = createRequire(import.meta.url);
 
 const HEALTH_OK = JSON.stringify({ status: "ok" });
+/** The memory store's default idle timeout, which a cluster's shared sessions live by too. */
+const DEFAULT_SESSION_TTL_MS = 30 * 60_000;
 const READY_NO = JSON.stringify({ status: "draining" });
 
 export function createMcpHttpApp(server: McpServer, options: HttpTransportOptions = {}): McpHttpApp {
@@ -79,7 +84,11 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
       ...(options.maxSessions === undefined ? {} : { maxSessions: options.maxSessions }),
       onEvict: (record, reason) => resolved.onEvent({ msg: "session evicted", reason, session: record.id }),
     });
-  const events = options.eventStore ?? new MemoryEventStore();
+  const cluster =
+    options.cluster === undefined
+      ? undefined
+      : new ClusterSessions(options.cluster, options.sessionIdleTimeoutMs ?? DEFAULT_SESSION_TTL_MS);
+  const events = cluster?.events ?? options.eventStore ?? new MemoryEventStore();
   const ctx: EndpointContext = {
     server,
     options: resolved,
@@ -87,8 +96,10 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
     sessions,
     events,
     modern: new ModernSessions(server),
+    cluster,
     replies: new JsonReplies(resolved.compressAboveBytes, resolved.onEvent),
   };
+  cluster?.bind(ctx);
 
   let app: Express | undefined;
   const expressApp = (): Express => {
@@ -128,6 +139,7 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
     get draining() {
       return lifecycle.draining;
     },
+    clustered: cluster !== undefined,
     setPort: (port) => guard.setPort(port),
     drain(graceMs = resolved.shutdownGraceMs) {
       drained ??= drain(ctx, graceMs);
@@ -137,10 +149,21 @@ export function createMcpHttpApp(server: McpServer, options: HttpTransportOption
 }
 
 async function drain(ctx: EndpointContext, graceMs: number): Promise<boolean> {
-  const { lifecycle, sessions } = ctx;
+  const { lifecycle, sessions, cluster } = ctx;
   lifecycle.draining = true;
   lifecycle.endLongStreams("server shutting down");
+  // Clients of streamed calls resume them on other nodes, which follow the rest through the cluster.
+  cluster?.releaseStreams();
   const finished = await lifecycle.whenIdle(graceMs);
+  if (cluster !== undefined) {
+    // Calls still running are handed back, not cancelled: once this node has left, survivors adopt
+    // their streams and join their jobs; nothing this node still produces reaches a client.
+    await cluster.leave();
+    ctx.modern.close("server shutting down");
+    sessions.dispose();
+    lifecycle.dispose();
+    return finished;
+  }
   for (const record of [...sessions.values()]) {
     sessions.delete(record.id);
     record.close("server shutting down");
@@ -230,13 +253,13 @@ async function dispatch(
   const method = req.method;
   if (isMcp) {
     if (method === "POST") await post(ctx, req, res, subject, options, grant);
-    else if (method === "GET") handleLegacyGet(ctx, req, res, subject);
-    else if (method === "DELETE") handleLegacyDelete(ctx, req, res, subject);
+    else if (method === "GET") await handleLegacyGet(ctx, req, res, subject, grant);
+    else if (method === "DELETE") await handleLegacyDelete(ctx, req, res, subject, grant);
     else writeStatus(res, 405, { allow: "GET, POST, DELETE" });
     return;
   }
   if (path === options.ssePath) {
-    if (method === "GET") handleSseOpen(ctx, res, subject, grant);
+    if (method === "GET") await handleSseOpen(ctx, res, subject, grant);
     else writeStatus(res, 405, { allow: "GET" });
   } else if (method === "POST") await handleSseMessage(ctx, req, res, query, subject, grant);
   else writeStatus(res, 405, { allow: "POST" });

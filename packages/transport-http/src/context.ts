@@ -1,5 +1,6 @@
 /** @module What every endpoint handler of one app shares; built once by the app factory. */
 import type { McpServer } from "@mcp-runtime/protocol";
+import type { ClusterSessions } from "./cluster-sessions.js";
 import type { EventStore } from "./event-store.js";
 import type { JsonReplies } from "./http-replies.js";
 import type { LegacySession } from "./legacy-session.js";
@@ -15,6 +16,8 @@ export interface EndpointContext {
   readonly sessions: SessionStore<LegacySession>;
   readonly events: EventStore;
   readonly modern: ModernSessions;
+  /** set when sessions are shared with other nodes (`cluster` option) */
+  readonly cluster: ClusterSessions | undefined;
   /** JSON bodies, compressed per this app's settings */
   readonly replies: JsonReplies;
 }

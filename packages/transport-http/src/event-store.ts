@@ -23,6 +23,8 @@ export interface EventStore {
   ): { streamId: string; events: StoredEvent[] } | undefined;
   /** Forgets everything of a session (on DELETE, eviction, shutdown). */
   dropSession(sessionId: string): void;
+  /** Marks a stream as ended (its result was written), for stores that other nodes replay from. */
+  end?(sessionId: string, streamId: string): void;
 }
 
 export interface MemoryEventStoreOptions {

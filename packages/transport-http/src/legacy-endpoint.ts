@@ -17,6 +17,7 @@ import {
   type ServerSession,
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
+import { ClusterCapacityError, type ClusterSessions, streamOfEvent } from "./cluster-sessions.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
 import { legacyStatus, replyHeaders, writeStatus } from "./http-replies.js";
 import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
@@ -36,20 +37,56 @@ function firstId(frame: DecodedFrame): JsonRpcId | null {
   return frame.kind === "message" && "id" in frame.message ? (frame.message.id as JsonRpcId) : null;
 }
 
-/** Looks a session up for this caller; writes the refusal and returns undefined when there is none. */
+/**
+ * Looks a session up for this caller; writes the refusal and returns undefined when there is none.
+ * Synchronous when this node holds the session; in a cluster, a miss loads it from the shared store.
+ */
 function findSession(
   ctx: EndpointContext,
   req: IncomingMessage,
   res: ServerResponse,
   subject: string | undefined,
   id: JsonRpcId | null,
-): LegacySession | undefined {
+  grant: ToolGrant | undefined,
+): LegacySession | undefined | Promise<LegacySession | undefined> {
   const sessionId = header(req, "mcp-session-id");
   if (sessionId === undefined) {
     ctx.replies.error(res, 400, TRANSPORT_ERROR, "Bad Request: Mcp-Session-Id header is required", id);
     return undefined;
   }
-  const record = ctx.sessions.get(sessionId);
+  const local = ctx.sessions.get(sessionId);
+  if (local !== undefined || ctx.cluster === undefined)
+    return checkSession(ctx, req, res, subject, id, local);
+  return ctx.cluster.find(sessionId, grant).then(
+    (record) => checkSession(ctx, req, res, subject, id, record),
+    (cause: unknown) => {
+      const full = cause instanceof ClusterCapacityError;
+      if (!full)
+        ctx.options.onEvent({
+          msg: "session store unavailable",
+          error: cause instanceof Error ? cause.message : String(cause),
+        });
+      ctx.replies.error(
+        res,
+        503,
+        TRANSPORT_ERROR,
+        full ? "Too many sessions; retry later" : "Session store unavailable; retry later",
+        id,
+        { "retry-after": full ? "5" : "1" },
+      );
+      return undefined;
+    },
+  );
+}
+
+function checkSession(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+  id: JsonRpcId | null,
+  record: LegacySession | undefined,
+): LegacySession | undefined {
   // Another subject's session is reported as unknown: no oracle for valid ids.
   if (record === undefined || record.kind !== "streamable" || record.subject !== subject) {
     ctx.replies.error(res, 404, SESSION_NOT_FOUND, "Session not found", id);
@@ -85,7 +122,8 @@ export async function handleLegacyPost(
     await serveStateless(ctx, res, frame, subject, grant);
     return;
   }
-  const record = findSession(ctx, req, res, subject, firstId(frame));
+  let record = findSession(ctx, req, res, subject, firstId(frame), grant);
+  if (record !== undefined && !(record instanceof LegacySession)) record = await record;
   if (record === undefined) return;
   record.busy++;
   try {
@@ -93,6 +131,7 @@ export async function handleLegacyPost(
   } finally {
     record.busy--;
     ctx.sessions.touch(record);
+    ctx.cluster?.afterRequest(record);
   }
 }
 
@@ -111,6 +150,7 @@ async function initialize(
     server: ctx.server,
     replyContext: ctx,
     events: ctx.events,
+    link: ctx.cluster,
   });
   const response = await record.session.handle(frame.message);
   if (response === undefined || "error" in response) {
@@ -132,6 +172,22 @@ async function initialize(
     });
     return;
   }
+  if (ctx.cluster !== undefined) {
+    try {
+      await ctx.cluster.created(record);
+    } catch (cause) {
+      ctx.sessions.delete(record.id);
+      record.close("session store unavailable");
+      ctx.options.onEvent({
+        msg: "session store unavailable",
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Session store unavailable; retry later", response.id, {
+        "retry-after": "1",
+      });
+      return;
+    }
+  }
   ctx.replies.json(res, 200, JSON.stringify(response), { "mcp-session-id": record.id });
 }
 
@@ -143,8 +199,10 @@ async function serveFrame(
   frame: DecodedFrame,
 ): Promise<void> {
   if (frame.kind === "message" && !isRequest(frame.message)) {
-    // Notifications and answers to our requests (elicitation, sampling): accepted, no body.
-    await record.session.handle(frame.message);
+    // Notifications and answers to our requests (elicitation, sampling): accepted, no body. In a
+    // cluster, an answer to a request another replica sent goes to that replica's node.
+    if (ctx.cluster === undefined || !ctx.cluster.routeAnswer(record, frame.message))
+      await record.session.handle(frame.message);
     writeStatus(res, 202);
     return;
   }
@@ -153,6 +211,11 @@ async function serveFrame(
   record.streams.set(streamId, reply);
   // Disconnection is not cancellation in 2025-era HTTP: the call goes on and may be resumed.
   res.once("close", () => reply.detach(res));
+  const cluster = ctx.cluster;
+  if (cluster !== undefined && frame.kind === "message" && cluster.primes(record, frame.message)) {
+    reply.callKey = cluster.callKey(record, frame.message);
+    await cluster.prime(record, streamId, frame.message, reply, res);
+  }
   ctx.lifecycle.begin();
   try {
     const response = await record.session.handleFrame(frame, reply);
@@ -191,18 +254,20 @@ async function serveStateless(
 }
 
 /** GET with a session: the standalone stream, or a resumed one when Last-Event-ID names it. */
-export function handleLegacyGet(
+export async function handleLegacyGet(
   ctx: EndpointContext,
   req: IncomingMessage,
   res: ServerResponse,
   subject: string | undefined,
-): void {
+  grant?: ToolGrant,
+): Promise<void> {
   if (header(req, "mcp-session-id") === undefined) {
     // 2026-07-28 has no GET stream (spec §5.1): 405 tells a modern client there is none.
     writeStatus(res, 405, { allow: "POST" });
     return;
   }
-  const record = findSession(ctx, req, res, subject, null);
+  let record = findSession(ctx, req, res, subject, null, grant);
+  if (record !== undefined && !(record instanceof LegacySession)) record = await record;
   if (record === undefined) return;
   const accept = req.headers.accept;
   if (accept !== undefined && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
@@ -210,6 +275,10 @@ export function handleLegacyGet(
     return;
   }
   const lastEventId = header(req, "last-event-id");
+  if (ctx.cluster !== undefined) {
+    await openClusterStream(ctx, ctx.cluster, record, res, lastEventId);
+    return;
+  }
   const replay = lastEventId === undefined ? undefined : ctx.events.replayAfter(record.id, lastEventId);
   const target =
     replay === undefined
@@ -230,6 +299,67 @@ export function handleLegacyGet(
     res.end();
     return;
   }
+  attachStream(ctx, record, target, res);
+}
+
+export async function handleLegacyDelete(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+  grant?: ToolGrant,
+): Promise<void> {
+  if (header(req, "mcp-session-id") === undefined) {
+    writeStatus(res, 405, { allow: "POST" });
+    return;
+  }
+  let record = findSession(ctx, req, res, subject, null, grant);
+  if (record !== undefined && !(record instanceof LegacySession)) record = await record;
+  if (record === undefined) return;
+  ctx.sessions.delete(record.id);
+  record.close("session deleted by the client");
+  if (ctx.cluster !== undefined) {
+    try {
+      await ctx.cluster.remove(record);
+    } catch (cause) {
+      ctx.options.onEvent({
+        msg: "session store unavailable",
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      // It expires in the store with its time to live; the client is done with it either way.
+    }
+  }
+  writeStatus(res, 200);
+}
+
+/** GET in a cluster: the standalone stream (this node becomes its home) or a resumed POST stream. */
+async function openClusterStream(
+  ctx: EndpointContext,
+  cluster: ClusterSessions,
+  record: LegacySession,
+  res: ServerResponse,
+  lastEventId: string | undefined,
+): Promise<void> {
+  const streamId = lastEventId === undefined ? STANDALONE_STREAM : streamOfEvent(lastEventId);
+  if (lastEventId !== undefined && streamId !== undefined && streamId !== STANDALONE_STREAM) {
+    await cluster.resume(record, res, streamId, lastEventId);
+    return;
+  }
+  if (record.standalone.res !== undefined && isOpen(record.standalone.res)) {
+    ctx.replies.error(res, 409, TRANSPORT_ERROR, "Conflict: a stream is already open for this session");
+    return;
+  }
+  if (!(await cluster.openStandalone(record, res, streamId === undefined ? undefined : lastEventId))) return;
+  attachStream(ctx, record, record.standalone, res);
+}
+
+/** Attaches a GET connection (SSE already started) to a stream of the session until either ends. */
+function attachStream(
+  ctx: EndpointContext,
+  record: LegacySession,
+  target: ReplyStream,
+  res: ServerResponse,
+): void {
   target.attach(res);
   record.busy++;
   const stream = {
@@ -245,21 +375,4 @@ export function handleLegacyGet(
     record.busy--;
     ctx.sessions.touch(record);
   });
-}
-
-export function handleLegacyDelete(
-  ctx: EndpointContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  subject: string | undefined,
-): void {
-  if (header(req, "mcp-session-id") === undefined) {
-    writeStatus(res, 405, { allow: "POST" });
-    return;
-  }
-  const record = findSession(ctx, req, res, subject, null);
-  if (record === undefined) return;
-  ctx.sessions.delete(record.id);
-  record.close("session deleted by the client");
-  writeStatus(res, 200);
 }

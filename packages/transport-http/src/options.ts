@@ -1,5 +1,6 @@
 /** @module Options of the HTTP transport, checked and defaulted once in the factory. */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { SessionCluster } from "./cluster.js";
 import type { EventStore } from "./event-store.js";
 import type { LegacySession } from "./legacy-session.js";
 import type { SessionStore } from "./session-store.js";
@@ -47,6 +48,13 @@ export interface HttpTransportOptions {
   sessionStore?: SessionStore<LegacySession>;
   /** Where legacy SSE events are kept for `Last-Event-ID` resumption. Default: in memory. */
   eventStore?: EventStore;
+  /**
+   * Share legacy sessions with other nodes (`@mcp-runtime/transport-http/redis`): any node serves
+   * any session, streams resume on any node, a dead node's streams are adopted. Replaces
+   * `eventStore`; `sessionIdleTimeoutMs` becomes the shared sessions' time to live. The caller
+   * starts it (`cluster.start()`); a drain leaves it. Default: sessions stay on their node.
+   */
+  cluster?: SessionCluster;
   /** Interval of `:` comments on open SSE streams (keeps proxies from timing them out). Default 15 s. */
   keepAliveMs?: number;
   /** Default grace period of `close()` for in-flight calls. Default 10 s. */

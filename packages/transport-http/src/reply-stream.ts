@@ -23,6 +23,10 @@ export class ReplyStream implements RequestChannel {
   /** the connection currently attached, if any */
   res: ServerResponse | undefined;
   done = false;
+  /** see RequestChannel.callKey: set for legacy session calls in a cluster */
+  callKey: string | undefined;
+  /** see RequestChannel.redelivered: set when a survivor adopts a dead node's stream */
+  redelivered = false;
   private sse = false;
   private readonly resumable: Resumable | undefined;
   private readonly lifecycle: Lifecycle;
@@ -67,11 +71,37 @@ export class ReplyStream implements RequestChannel {
     this.lifecycle.trackStream(res);
   }
 
+  /**
+   * Starts the SSE reply now with a priming event (an id and empty data, 2025-11-25): from here the
+   * client can resume the stream with `Last-Event-ID`, on any node, whatever happens to this one.
+   */
+  prime(res: ServerResponse, eventId: string): void {
+    this.openSse(res);
+    res.write(`id: ${eventId}\ndata: \n\n`);
+  }
+
+  /** Streams with no connection yet (a call adopted from a dead node): events are stored for resumers. */
+  streamDetached(): void {
+    this.sse = true;
+  }
+
   /** Attaches a resumed connection whose SSE headers and replayed events were already written. */
   attach(res: ServerResponse): void {
     this.res = res;
     this.sse = true;
     this.lifecycle.trackStream(res);
+  }
+
+  /**
+   * Ends the connection but not the stream (drain of a clustered node): the client resumes it on
+   * another node, which gets the rest of its events from the cluster.
+   */
+  release(): void {
+    const res = this.res;
+    if (res === undefined || !this.sse) return;
+    this.res = undefined;
+    this.lifecycle.untrackStream(res);
+    if (isOpen(res)) res.end();
   }
 
   detach(res: ServerResponse): void {
@@ -104,6 +134,8 @@ export class ReplyStream implements RequestChannel {
           if (res !== undefined && isOpen(res)) writeSseMessage(res, message, id);
         }
       }
+      if (this.resumable !== undefined)
+        this.resumable.events.end?.(this.resumable.sessionId, this.resumable.streamId);
       if (res !== undefined) {
         this.lifecycle.untrackStream(res);
         if (isOpen(res)) res.end();

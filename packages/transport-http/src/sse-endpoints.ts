@@ -14,12 +14,12 @@ import { readBody } from "./read-body.js";
 import { startSse } from "./sse.js";
 import { refuseToolCalls } from "./tool-grant.js";
 
-export function handleSseOpen(
+export async function handleSseOpen(
   ctx: EndpointContext,
   res: ServerResponse,
   subject: string | undefined,
   grant?: ToolGrant,
-): void {
+): Promise<void> {
   const record = new LegacySession({
     id: randomUUID(),
     subject,
@@ -28,6 +28,7 @@ export function handleSseOpen(
     server: ctx.server,
     replyContext: ctx,
     events: undefined,
+    link: ctx.cluster,
   });
   if (!ctx.sessions.add(record)) {
     record.close("too many sessions");
@@ -35,6 +36,24 @@ export function handleSseOpen(
       "retry-after": "5",
     });
     return;
+  }
+  const cluster = ctx.cluster;
+  if (cluster !== undefined) {
+    // In a cluster, POSTs to /messages may reach any node: the session is shared before it is named.
+    try {
+      await cluster.createdUninitialized(record);
+    } catch (cause) {
+      ctx.sessions.delete(record.id);
+      record.close("session store unavailable");
+      ctx.options.onEvent({
+        msg: "session store unavailable",
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Session store unavailable; retry later", null, {
+        "retry-after": "1",
+      });
+      return;
+    }
   }
   startSse(res);
   res.write(`event: endpoint\ndata: ${ctx.options.messagesPath}?sessionId=${record.id}\n\n`);
@@ -52,6 +71,14 @@ export function handleSseOpen(
     ctx.lifecycle.removeLongStream(stream);
     ctx.sessions.delete(record.id);
     record.close("client closed the SSE stream");
+    // The stream is the session: it ends on every node (a drain leaves the cluster instead).
+    if (cluster !== undefined && !ctx.lifecycle.draining)
+      cluster.remove(record).catch((cause: unknown) =>
+        ctx.options.onEvent({
+          msg: "session store unavailable",
+          error: cause instanceof Error ? cause.message : String(cause),
+        }),
+      );
   });
 }
 
@@ -64,7 +91,21 @@ export async function handleSseMessage(
   grant?: ToolGrant,
 ): Promise<void> {
   const sessionId = new URLSearchParams(query).get("sessionId");
-  const record = sessionId === null ? undefined : ctx.sessions.get(sessionId);
+  let record = sessionId === null ? undefined : ctx.sessions.get(sessionId);
+  if (record === undefined && sessionId !== null && ctx.cluster !== undefined) {
+    try {
+      record = await ctx.cluster.find(sessionId, grant);
+    } catch (cause) {
+      ctx.options.onEvent({
+        msg: "session store unavailable",
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Session store unavailable; retry later", null, {
+        "retry-after": "1",
+      });
+      return;
+    }
+  }
   if (record === undefined || record.kind !== "sse" || record.subject !== subject) {
     ctx.replies.error(res, sessionId === null ? 400 : 404, SESSION_NOT_FOUND, "Session not found");
     return;
@@ -92,13 +133,17 @@ export async function handleSseMessage(
     return;
   }
   writeStatus(res, 202);
+  const cluster = ctx.cluster;
+  if (cluster !== undefined && frame.kind === "message" && cluster.routeAnswer(record, frame.message)) return;
   ctx.lifecycle.begin();
   try {
-    const response = await record.session.handleFrame(frame, record.standalone);
+    // `peer`: the /sse stream, on whichever node holds it.
+    const response = await record.session.handleFrame(frame, record.peer);
     if (response === undefined) return;
     const messages: readonly JsonRpcResponse[] = Array.isArray(response) ? response : [response];
-    for (const message of messages) record.standalone.send(message);
+    for (const message of messages) record.peer.send(message);
   } finally {
     ctx.lifecycle.end();
+    cluster?.afterRequest(record);
   }
 }

@@ -38,6 +38,7 @@ export async function startHttpServer(
   mcp.setPort(port);
   const urlHost = host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
+  const stopListening = () => new Promise<void>((resolve) => httpServer.close(() => resolve()));
   return {
     url: `http://${urlHost}:${port}${options.path ?? "/mcp"}`,
     host,
@@ -46,13 +47,17 @@ export async function startHttpServer(
     httpServer,
     close(graceMs?: number) {
       closing ??= (async () => {
-        // Keep listening while draining: load balancers see 503 and /readyz go red, not refused connections.
+        // A single node keeps listening while draining: probes see /readyz go red, clients a 503.
+        // A node of a cluster stops at once: a balancer retries a refused connection on another
+        // node, but never a POST that was answered 503.
+        const stopped = mcp.clustered ? stopListening() : undefined;
+        if (mcp.clustered) httpServer.closeIdleConnections();
         await mcp.drain(graceMs);
-        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        const closed = stopped ?? stopListening();
         httpServer.closeIdleConnections();
         const force = setTimeout(() => httpServer.closeAllConnections(), 1000);
         force.unref();
-        await stopped;
+        await closed;
         clearTimeout(force);
       })();
       return closing;

@@ -14,6 +14,7 @@ import { OwnerTaskIndex } from "./task-index.js";
 import { partOf, taskView } from "./task-views.js";
 import {
   isBatch,
+  keyedId,
   parseTaskId,
   randomId,
   type TaskRef,
@@ -57,10 +58,14 @@ export class QueueTaskBackend implements TaskBackend {
     const retry = policy?.retry;
     let taskId: string;
     let job: ToolJob;
-    if (policy?.batch) ({ taskId, job } = await this.batcher.add(call, policy.batch, retry));
-    else if (policy?.coalesce) ({ taskId, job } = await this.coalescer.submit(call, retry));
+    // A keyed call (re-delivered by the transport after its node died) must land on the job of its
+    // first delivery, so it is neither batched nor coalesced: its job id is derived from the key.
+    if (call.key === undefined && policy?.batch)
+      ({ taskId, job } = await this.batcher.add(call, policy.batch, retry));
+    else if (call.key === undefined && policy?.coalesce)
+      ({ taskId, job } = await this.coalescer.submit(call, retry));
     else {
-      taskId = randomId();
+      taskId = call.key === undefined ? randomId() : keyedId(call.key);
       job = await this.queue.enqueue({
         id: taskId,
         name: call.tool,

@@ -12,6 +12,7 @@ import {
   MemoryJobQueue,
   MemoryJobShareStore,
   type QueueMetrics,
+  type WorkerHealth,
 } from "@mcp-runtime/queue";
 import { runToolJob } from "./batch-execution.js";
 import { QueueTaskBackend, type ToolJobQueue } from "./task-backend.js";
@@ -25,6 +26,8 @@ export interface TaskRuntime {
   addPlugin(manifest: PluginManifest): void;
   /** starts consuming jobs in this process */
   startWorker(catalog: Catalog): void;
+  /** this process's worker: consuming and connected (undefined until `startWorker`) */
+  workerHealth(): WorkerHealth | undefined;
   /**
    * Queue counts `{ waiting, active, completed, failed, delayed }` for a metrics exporter (sidecar);
    * completed/failed include finished jobs still within the result TTL. With BullMQ the counts are
@@ -58,6 +61,8 @@ export async function createTaskRuntime(
       name: TOOL_QUEUE_NAME,
       url,
       resultTtlMs,
+      // SIGTERM: running jobs get the same grace as HTTP requests, then go back to the queue.
+      closeGraceMs: config.server.shutdownGraceMs,
       ...(lockDurationMs ? { lockDurationMs } : {}),
     });
     shares = new RedisJobShareStore({ url });
@@ -79,6 +84,7 @@ export async function createTaskRuntime(
         concurrency: settings.concurrency,
       });
     },
+    workerHealth: () => worker?.health(),
     metrics: () => queue.metrics(),
     async close() {
       await backend.drain().catch(() => {});

@@ -3,7 +3,7 @@
  * how task ids name them. A plain task id is its job's id; a task that shares a job (a batch member
  * or a coalesced caller) is `<jobId>.<member>`, so any node finds the job from the id alone.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { TaskCall, TaskOutcome } from "@mcp-runtime/protocol";
 import type { JobQueue, JobSnapshot } from "@mcp-runtime/queue";
 
@@ -36,6 +36,14 @@ export function isBatch(payload: ToolJobPayload): payload is BatchPayload {
 /** 128 random bits: task ids double as bearer handles (SEP-2663 security considerations). */
 export function randomId(): string {
   return randomBytes(16).toString("base64url");
+}
+
+/**
+ * The job id of a keyed call: a digest, so the id stays an unguessable 128-bit handle when the key
+ * holds a session id, and carries no "." (which would read as a member id).
+ */
+export function keyedId(key: string): string {
+  return createHash("sha256").update(key).digest("base64url").slice(0, 22);
 }
 
 export interface TaskRef {

@@ -1,0 +1,217 @@
+/**
+ * Two nodes (two HTTP servers, each with its own McpServer) sharing legacy sessions through a real
+ * Redis: any node serves any session, a stream resumes on the other node, a dead node's stream is
+ * adopted, and state changes and deletion reach every replica.
+ */
+import { randomUUID } from "node:crypto";
+import {
+  Catalog,
+  type JsonObject,
+  McpServer,
+  type RequestContext,
+  type ToolEntry,
+} from "@mcp-runtime/protocol";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type RunningHttpServer, startHttpServer } from "../src/index.js";
+import { RedisSessionCluster } from "../src/redis.js";
+import { type Gate, gate } from "./support/fixture-server.js";
+import { startRedis, type TestRedis } from "./support/redis.js";
+import { openSession, openStream, rpc, send, sessionHeaders } from "./support/wire.js";
+
+interface Node {
+  running: RunningHttpServer;
+  cluster: RedisSessionCluster;
+  base: URL;
+  /** calls of `hold` that started on this node, with how they were delivered */
+  holds: { label: string; redelivered: boolean }[];
+  release: Gate;
+}
+
+let redis: TestRedis;
+const nodes: Node[] = [];
+
+function tool(
+  name: string,
+  call: (args: JsonObject, ctx: RequestContext) => Promise<string>,
+  idempotent = false,
+): ToolEntry {
+  return {
+    descriptor: {
+      name,
+      description: name,
+      inputSchema: { type: "object" },
+      ...(idempotent ? { annotations: { idempotentHint: true } } : {}),
+    },
+    validateInput: (args) => ({ ok: true, value: args }),
+    call: async (args, ctx) => ({ content: [{ type: "text", text: await call(args, ctx) }] }),
+  };
+}
+
+async function startNode(prefix: string): Promise<Node> {
+  const holds: Node["holds"] = [];
+  const release = gate();
+  const catalog = new Catalog();
+  catalog.addTool(tool("echo", async (args) => String(args.text ?? "")));
+  // Reports progress, then waits for the test to open the gate.
+  const hold = async (args: JsonObject, ctx: RequestContext) => {
+    const label = String(args.label);
+    holds.push({ label, redelivered: ctx.redelivered });
+    ctx.progress(1, 2, `${label}-1`);
+    await release.wait();
+    ctx.progress(2, 2, `${label}-2`);
+    return `${label} done`;
+  };
+  catalog.addTool(tool("hold", hold));
+  catalog.addTool(tool("hold-idempotent", hold, true));
+  const server = new McpServer({ info: { name: "cluster-test", version: "0.0.0" }, catalog });
+  const cluster = new RedisSessionCluster({ url: redis.url, prefix, heartbeatMs: 200 });
+  await cluster.start();
+  const running = await startHttpServer(server, { port: 0, cluster, shutdownGraceMs: 500 });
+  const node = { running, cluster, base: new URL(running.url), holds, release };
+  nodes.push(node);
+  return node;
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+});
+
+afterEach(async () => {
+  for (const node of nodes.splice(0)) {
+    node.release.open();
+    await node.running.close(200);
+    await node.cluster.close();
+  }
+});
+
+afterAll(async () => {
+  await redis.stop();
+});
+
+const text = (e: { message?: { params?: { message?: string }; result?: { content: { text: string }[] } } }) =>
+  e.message?.params?.message ?? e.message?.result?.content[0]?.text;
+
+describe("legacy sessions shared by two nodes", () => {
+  it("serves a session initialized on node A from node B, and a DELETE on B ends it on A", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const id = await openSession(a.base);
+    const onB = await send(b.base, { body: rpc("tools/list"), headers: sessionHeaders(id) });
+    expect(onB.status).toBe(200);
+    expect(onB.json.result.tools.map((t: { name: string }) => t.name)).toContain("echo");
+    // tools/call of a 2025-11-25 session streams (primed, so it can resume): the answer comes last.
+    const call = await openStream(b.base, {
+      body: rpc("tools/call", { name: "echo", arguments: { text: "via B" } }),
+      headers: sessionHeaders(id),
+    });
+    await call.ended;
+    expect(call.events.map(text)).toEqual([undefined, "via B"]);
+    // A session id nobody minted is unknown on every node.
+    const unknown = await send(b.base, { body: rpc("tools/list"), headers: sessionHeaders(randomUUID()) });
+    expect(unknown.status).toBe(404);
+    expect((await send(b.base, { method: "DELETE", headers: sessionHeaders(id) })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await send(a.base, { body: rpc("tools/list"), headers: sessionHeaders(id) })).status).toBe(404);
+  });
+
+  it("carries a log level set on one node to the replica on the other", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const id = await openSession(a.base);
+    expect(
+      (await send(b.base, { body: rpc("logging/setLevel", { level: "error" }), headers: sessionHeaders(id) }))
+        .status,
+    ).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(a.running.mcp.sessions.get(id)?.session.logLevel).toBe("error");
+  });
+
+  it("primes a 2025-11-25 tools/call stream and resumes it on the other node with Last-Event-ID", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const id = await openSession(a.base);
+    const stream = await openStream(a.base, {
+      body: rpc("tools/call", { name: "hold", arguments: { label: "R" }, _meta: { progressToken: 1 } }),
+      headers: sessionHeaders(id),
+    });
+    const [priming, first] = await stream.waitFor(2);
+    expect(priming?.id).toMatch(/_p$/);
+    expect(priming?.data).toBe("");
+    expect(text(first ?? {})).toBe("R-1");
+    stream.close();
+    const resumed = await openStream(b.base, {
+      method: "GET",
+      headers: { ...sessionHeaders(id), "last-event-id": first?.id ?? "" },
+    });
+    expect(resumed.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    a.release.open();
+    await resumed.ended;
+    expect(resumed.events.map(text)).toEqual(["R-2", "R done"]);
+    // Ran once, on A: B only relayed it.
+    expect(a.holds).toEqual([{ label: "R", redelivered: false }]);
+    expect(b.holds).toEqual([]);
+  });
+
+  it("replays a stream that finished while the client was away, from the priming event on", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const id = await openSession(a.base);
+    const stream = await openStream(a.base, {
+      body: rpc("tools/call", { name: "hold", arguments: { label: "F" }, _meta: { progressToken: 1 } }),
+      headers: sessionHeaders(id),
+    });
+    const [priming] = await stream.waitFor(1);
+    stream.close();
+    a.release.open();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const resumed = await openStream(b.base, {
+      method: "GET",
+      headers: { ...sessionHeaders(id), "last-event-id": priming?.id ?? "" },
+    });
+    await resumed.ended;
+    expect(resumed.events.map(text)).toEqual(["F-1", "F-2", "F done"]);
+  });
+
+  it("adopts the stream of a node that died: an idempotent call runs again, others end with an error", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const id = await openSession(a.base);
+    const calls = await Promise.all(
+      ["hold-idempotent", "hold"].map((name) =>
+        openStream(a.base, {
+          body: rpc("tools/call", { name, arguments: { label: name }, _meta: { progressToken: 1 } }),
+          headers: sessionHeaders(id),
+        }),
+      ),
+    );
+    const firsts = await Promise.all(calls.map(async (call) => (await call.waitFor(2))[1]?.id ?? ""));
+    for (const call of calls) call.close();
+    // A "dies": it leaves the cluster (heartbeat gone) and never answers.
+    await a.cluster.close();
+    const resumed = await Promise.all(
+      firsts.map((lastEventId) =>
+        openStream(b.base, {
+          method: "GET",
+          headers: { ...sessionHeaders(id), "last-event-id": lastEventId },
+        }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    b.release.open();
+    await Promise.all(resumed.map((r) => r.ended));
+    const [idempotent, plain] = resumed;
+    expect(idempotent?.events.map(text)).toEqual([
+      "hold-idempotent-1",
+      "hold-idempotent-2",
+      "hold-idempotent done",
+    ]);
+    expect(plain?.events.at(-1)?.message.error.message).toMatch(/not run again/);
+    expect(b.holds).toEqual([{ label: "hold-idempotent", redelivered: true }]);
+  });
+});
