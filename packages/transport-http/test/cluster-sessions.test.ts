@@ -4,6 +4,7 @@
  * adopted, and state changes and deletion reach every replica.
  */
 import { randomUUID } from "node:crypto";
+import { connect } from "node:net";
 import {
   Catalog,
   type JsonObject,
@@ -213,5 +214,41 @@ describe("legacy sessions shared by two nodes", () => {
     ]);
     expect(plain?.events.at(-1)?.message.error.message).toMatch(/not run again/);
     expect(b.holds).toEqual([{ label: "hold-idempotent", redelivered: true }]);
+  });
+
+  it("on drain, ends streamed calls so clients resume elsewhere, finishes them, then stops listening", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const id = await openSession(a.base);
+    const stream = await openStream(a.base, {
+      body: rpc("tools/call", { name: "hold", arguments: { label: "D" }, _meta: { progressToken: 1 } }),
+      headers: sessionHeaders(id),
+    });
+    const [, first] = await stream.waitFor(2);
+    const closing = a.running.close(5000);
+    // The client's connection ends at once (the call goes on) ...
+    await stream.ended;
+    expect(stream.events.map(text)).toEqual([undefined, "D-1"]);
+    // ... and new connections to A are refused, so a balancer picks another node.
+    const connecting = new Promise((resolve, reject) => {
+      const socket = connect(Number(a.base.port), a.base.hostname, () => {
+        socket.destroy();
+        resolve("connected");
+      });
+      socket.on("error", reject);
+    });
+    await expect(connecting).rejects.toThrow(/ECONNREFUSED/);
+    const resumed = await openStream(b.base, {
+      method: "GET",
+      headers: { ...sessionHeaders(id), "last-event-id": first?.id ?? "" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    a.release.open();
+    await resumed.ended;
+    await closing;
+    expect(resumed.events.map(text)).toEqual(["D-2", "D done"]);
+    expect(a.holds.map((h) => h.label)).toEqual(["D"]);
+    expect(b.holds).toEqual([]);
   });
 });
