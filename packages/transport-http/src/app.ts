@@ -154,7 +154,11 @@ async function drain(ctx: EndpointContext, graceMs: number): Promise<boolean> {
   lifecycle.endLongStreams("server shutting down");
   // Clients of streamed calls resume them on other nodes, which follow the rest through the cluster.
   cluster?.releaseStreams();
-  const finished = await lifecycle.whenIdle(graceMs);
+  const deadline = Date.now() + graceMs;
+  let finished = await lifecycle.whenIdle(graceMs);
+  // A clustered node serves POSTs still arriving on open connections (each then closes): wait for those too.
+  while (cluster !== undefined && finished && lifecycle.inFlightCount > 0)
+    finished = await lifecycle.whenIdle(Math.max(deadline - Date.now(), 0));
   if (cluster !== undefined) {
     // Calls still running are handed back, not cancelled: once this node has left, survivors adopt
     // their streams and join their jobs; nothing this node still produces reaches a client.
@@ -222,11 +226,17 @@ async function dispatch(
     return;
   }
   if (ctx.lifecycle.draining) {
-    replies.error(res, 503, TRANSPORT_ERROR, "Server is shutting down", null, {
-      ...CLOSE_CONNECTION,
-      "retry-after": "1",
-    });
-    return;
+    // A clustered node still serves a POST that reached it on an open connection (a balancer would
+    // not retry a 503 to a POST elsewhere), then closes that connection; GET and DELETE, which
+    // balancers do retry, get the 503.
+    if (ctx.cluster === undefined || req.method !== "POST") {
+      replies.error(res, 503, TRANSPORT_ERROR, "Server is shutting down", null, {
+        ...CLOSE_CONNECTION,
+        "retry-after": "1",
+      });
+      return;
+    }
+    res.shouldKeepAlive = false;
   }
   let subject: string | undefined;
   let grant: ToolGrant | undefined;
