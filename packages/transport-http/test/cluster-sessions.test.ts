@@ -63,6 +63,15 @@ async function startNode(prefix: string): Promise<Node> {
     return `${label} done`;
   };
   catalog.addTool(tool("hold", hold));
+  catalog.addTool(
+    tool("ask", async (_args, ctx) => {
+      const answer = await ctx.elicit({
+        message: "Your name?",
+        requestedSchema: { type: "object", properties: { name: { type: "string" } } },
+      });
+      return `hello ${String(answer.content?.name)}`;
+    }),
+  );
   catalog.addTool(tool("hold-idempotent", hold, true));
   const server = new McpServer({ info: { name: "cluster-test", version: "0.0.0" }, catalog });
   const cluster = new RedisSessionCluster({ url: redis.url, prefix, heartbeatMs: 200 });
@@ -250,5 +259,71 @@ describe("legacy sessions shared by two nodes", () => {
     expect(resumed.events.map(text)).toEqual(["D-2", "D done"]);
     expect(a.holds.map((h) => h.label)).toEqual(["D"]);
     expect(b.holds).toEqual([]);
+  });
+
+  it("takes a client's answer to a server request on the node that did not send it", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const init = await send(a.base, {
+      body: rpc("initialize", {
+        protocolVersion: "2025-11-25",
+        capabilities: { elicitation: {} },
+        clientInfo: { name: "t", version: "1" },
+      }),
+    });
+    const id = String(init.headers["mcp-session-id"]);
+    const call = await openStream(a.base, {
+      body: rpc("tools/call", { name: "ask", arguments: {} }),
+      headers: sessionHeaders(id),
+    });
+    const [, asked] = await call.waitFor(2);
+    expect(asked?.message.method).toBe("elicitation/create");
+    // The answer reaches B; A, which asked, gets it over the session's bus.
+    const answer = await send(b.base, {
+      body: { jsonrpc: "2.0", id: asked?.message.id, result: { action: "accept", content: { name: "Ada" } } },
+      headers: sessionHeaders(id),
+    });
+    expect(answer.status).toBe(202);
+    await call.ended;
+    expect(call.events.at(-1)?.message.result.content[0].text).toBe("hello Ada");
+  });
+
+  it("serves a 2024-11-05 session's POSTs on any node; answers travel on the node holding /sse", async () => {
+    const prefix = `t${randomUUID().slice(0, 8)}:`;
+    const a = await startNode(prefix);
+    const b = await startNode(prefix);
+    const stream = await openStream(a.base, { method: "GET", path: "/sse" });
+    const endpoint = /data: (\/messages\?sessionId=[0-9a-f-]+)/.exec(stream.raw())?.[1];
+    expect(endpoint).toBeDefined();
+    const post = (base: URL, body: unknown) => send(base, { path: endpoint, body });
+    expect(
+      (
+        await post(
+          b.base,
+          rpc("initialize", {
+            protocolVersion: "2024-11-05",
+            capabilities: {},
+            clientInfo: { name: "t", version: "1" },
+          }),
+        )
+      ).status,
+    ).toBe(202);
+    await stream.waitFor(2);
+    expect(stream.events[1]?.message.result.protocolVersion).toBe("2024-11-05");
+    // Initialized on B: A's replica learns the negotiated version, and either node serves calls.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(
+      (await post(a.base, rpc("tools/call", { name: "echo", arguments: { text: "on A" } }))).status,
+    ).toBe(202);
+    expect(
+      (await post(b.base, rpc("tools/call", { name: "echo", arguments: { text: "on B" } }))).status,
+    ).toBe(202);
+    await stream.waitFor(4);
+    expect(stream.events.slice(2).map(text).sort()).toEqual(["on A", "on B"]);
+    stream.close();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    // The stream was the session: it is gone on both nodes.
+    expect((await post(b.base, rpc("tools/list"))).status).toBe(404);
   });
 });
