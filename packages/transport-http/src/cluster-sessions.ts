@@ -26,7 +26,7 @@ import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 import { isOpen, startSse, writeSseMessage } from "./sse.js";
 
-/** How often a resumer waiting on another node's stream checks that node is still alive. */
+/** How often a resumer waiting on another node's stream re-reads it and checks that node is alive. */
 const OWNER_CHECK_MS = 1000;
 /** Priming needs 2025-11-25 clients: older ones may choke on an event with empty data. */
 const PRIMING_VERSIONS = new Set(["2025-11-25"]);
@@ -62,9 +62,14 @@ export function streamOfEvent(eventId: string): string | undefined {
   return cut <= 0 ? undefined : eventId.slice(0, cut);
 }
 
-/** A connection resuming a stream: replays what was stored, then follows live events. */
+/**
+ * A connection resuming a stream: replays what was stored, then follows live events. The bus is
+ * at-most-once, so the store is read again now and then and anything the bus dropped is written.
+ */
 class Resumer implements StreamResumer {
   private buffer: [string, JsonRpcMessage | undefined][] | undefined = [];
+  /** ids already written (or skipped as seen by the client); bounded by the stream's length */
+  private readonly seen = new Set<string>();
   private finished = false;
 
   constructor(
@@ -85,14 +90,16 @@ class Resumer implements StreamResumer {
   replay(events: readonly ClusterEvent[], lastEventId: string): void {
     const at = events.findIndex((event) => event.id === lastEventId);
     // An id we do not have (a priming event, or one trimmed away): everything that is left.
-    const seen = new Set<string>();
-    for (const event of events.slice(at + 1)) {
-      seen.add(event.id);
-      this.write(event.id, event.end ? undefined : event.message);
-    }
+    for (let i = 0; i <= at; i++) this.seen.add(events[i]?.id ?? "");
+    this.catchUp(events);
     const buffered = this.buffer ?? [];
     this.buffer = undefined;
-    for (const [id, message] of buffered) if (!seen.has(id)) this.write(id, message);
+    for (const [id, message] of buffered) this.write(id, message);
+  }
+
+  /** Writes stored events not written yet, in stored order. */
+  catchUp(events: readonly ClusterEvent[]): void {
+    for (const event of events) this.write(event.id, event.end ? undefined : event.message);
   }
 
   end(): void {
@@ -104,8 +111,13 @@ class Resumer implements StreamResumer {
 
   private write(id: string, message: JsonRpcMessage | undefined): void {
     if (this.finished) return;
-    if (message === undefined) this.end();
-    else if (isOpen(this.res)) writeSseMessage(this.res, message, id);
+    if (message === undefined) {
+      this.end();
+      return;
+    }
+    if (this.seen.has(id)) return;
+    this.seen.add(id);
+    if (isOpen(this.res)) writeSseMessage(this.res, message, id);
   }
 }
 
@@ -336,6 +348,8 @@ export class ClusterSessions implements ReplicaLink {
       timer = undefined;
       if (resumer.ended || record.isClosed) return;
       try {
+        resumer.catchUp(await this.cluster.readEvents(record.id, streamId));
+        if (resumer.ended) return;
         const alive = call.node === this.nodeId || (await this.cluster.isNodeAlive(call.node));
         if (!alive && !resumer.ended && (await this.cluster.claimAdoption(record.id, streamId, this.ttlMs))) {
           this.adopt(record, streamId, call.request);
