@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** @module The `mcp-runtime` command line (see DESIGN.md, CLI contract). */
 import { parseArgs } from "node:util";
-import { formatIssues, loadConfig } from "@mcp-runtime/config";
+import { formatIssues, loadConfig, readConfigFile } from "@mcp-runtime/config";
 import { chooseConfigFile } from "./config-file.js";
 import { chooseExecutor } from "./executor/choose.js";
 import { createLogger, type LogLevel } from "./logger.js";
@@ -14,6 +14,8 @@ const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
 
 Usage:
   mcp-runtime serve [--config FILE] [--transport stdio|http] [--host H] [--port P]
+  mcp-runtime serve --standby [--primary URL] [...]   (standby node, default port 8081)
+  mcp-runtime worker [--config FILE] [--health-port P] [--health-host H]
   mcp-runtime check-config FILE [--env]   (--env: the environment applies on top, as for serve)
   mcp-runtime plugins list [--config FILE]
   mcp-runtime token create --subject S [--scopes a,b]
@@ -24,6 +26,13 @@ Environment: MCP_CONFIG, MCP_HOST, MCP_PORT, LOG_LEVEL, CACHE_TTL, REDIS_URL, OA
   OAUTH_AUDIENCE, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT;
   MCP_CACHE_KEYS ("id:base64key,...", the first is current) when cache.encrypt is on.
 Flags beat the environment; the environment beats the file.
+
+Standby (single-host failover behind a balancer's backup server): --standby serves on 8081 unless a
+  port is given (flag, MCP_PORT or server.port). With --primary URL (e.g. http://127.0.0.1:8080) it
+  probes URL/readyz every second; after 2 failures in a row it is active (its /readyz 200), after 2
+  successes passive again (its /readyz 503 {"status":"standby"}). It serves MCP in both states.
+Worker health: --health-port P (or MCP_WORKER_HEALTH_PORT) serves /healthz, /readyz and /metrics on
+  --health-host H (default: MCP_HOST, else server.host, else 127.0.0.1); no port without it.
 Logs are JSON lines on stderr; in stdio mode stdout carries nothing but MCP.
 `;
 
@@ -64,7 +73,14 @@ async function checkConfig(args: string[]): Promise<Exit> {
 }
 
 async function serve(args: string[]): Promise<Exit> {
-  let values: { config?: string; transport?: string; host?: string; port?: string };
+  let values: {
+    config?: string;
+    transport?: string;
+    host?: string;
+    port?: string;
+    standby?: boolean;
+    primary?: string;
+  };
   try {
     ({ values } = parseArgs({
       args,
@@ -75,22 +91,31 @@ async function serve(args: string[]): Promise<Exit> {
         transport: { type: "string" },
         host: { type: "string" },
         port: { type: "string" },
+        standby: { type: "boolean" },
+        primary: { type: "string" },
       },
     }));
   } catch (cause) {
     return usage(cause instanceof Error ? cause.message : String(cause));
   }
+  if (values.primary !== undefined && !values.standby) return usage("--primary needs --standby");
+  if (values.primary !== undefined && !/^https?:\/\/[^/]/.test(values.primary))
+    return usage(`--primary must be an http(s) URL, got ${JSON.stringify(values.primary)}`);
   const file = chooseConfigFile(values.config, process.env, process.cwd());
   const flags: { transport?: string; host?: string; port?: string } = {};
   if (values.transport !== undefined) flags.transport = values.transport;
   if (values.host !== undefined) flags.host = values.host;
   if (values.port !== undefined) flags.port = values.port;
+  // The standby's 8081 replaces only the built-in 8080: a flag, MCP_PORT or server.port still wins.
+  if (values.standby && flags.port === undefined && !process.env.MCP_PORT && !(await fileSetsPort(file)))
+    flags.port = String((await import("./standby.js")).STANDBY_PORT);
   const loaded = await loadConfig({ ...(file ? { file } : {}), env: process.env, flags });
   if (!loaded.ok) {
     for (const line of formatIssues(loaded.issues)) process.stderr.write(`${line}\n`);
     return 1;
   }
   const { config } = loaded;
+  if (values.standby && config.server.transport !== "http") return usage("--standby needs --transport http");
   const logger = createLogger({
     level: config.telemetry.logLevel as LogLevel,
     fields: { service: "mcp-runtime" },
@@ -133,7 +158,26 @@ async function serve(args: string[]): Promise<Exit> {
     return 0;
   }
   const { serveHttp } = await import("./serve-http.js");
-  return serveHttp(runtime, logger);
+  if (values.primary === undefined) {
+    if (values.standby) logger.warn({ msg: "standby without --primary: nothing to watch, always ready" });
+    return serveHttp(runtime, logger);
+  }
+  const { StandbyWatch } = await import("./standby.js");
+  const standby = new StandbyWatch({ primary: values.primary, logger, metrics: runtime.metrics }).start();
+  try {
+    return await serveHttp(runtime, logger, { readiness: () => standby.readiness() });
+  } finally {
+    standby.stop();
+  }
+}
+
+/** Whether the config file itself names `server.port` (its value is validated later, by loadConfig). */
+async function fileSetsPort(file: string | undefined): Promise<boolean> {
+  if (file === undefined) return false;
+  const read = await readConfigFile(file, file);
+  if (!read.ok || typeof read.value !== "object" || read.value === null) return false;
+  const server = (read.value as { server?: unknown }).server;
+  return typeof server === "object" && server !== null && "port" in server;
 }
 
 /** SIGHUP re-reads the config file and applies it as the sidecar's pushes are (hot reload without a sidecar). */

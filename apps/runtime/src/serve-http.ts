@@ -9,8 +9,8 @@ import type { Logger } from "./logger.js";
 import type { Runtime } from "./runtime.js";
 
 export interface ServeHttpHooks {
-  /** Called once listening, before the ready line (the standby node guards `/readyz` there). */
-  onListening?(server: import("node:http").Server): void;
+  /** Overrides `/readyz` while it answers (a passive standby node); see the transport's `readiness`. */
+  readiness?(): { status: number; body: Record<string, unknown> } | undefined;
 }
 
 export async function serveHttp(
@@ -109,6 +109,7 @@ export async function serveHttp(
       // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
       // should not take the whole node out of a load balancer).
       readinessDetail: () => ({ plugins: runtime.health() }),
+      ...(hooks.readiness ? { readiness: hooks.readiness } : {}),
       ...(routes ? { routes } : {}),
       ...(authModule && auth && authHooks
         ? { authenticate: authModule.createHttpAuthHook(auth, authHooks) }
@@ -142,13 +143,15 @@ export async function serveHttp(
     const metadata = authModule.createMetadataHandler(auth, resourceUrl);
     for (const path of authModule.resourceMetadataPaths(resourceUrl())) running.mcp.app.get(path, metadata);
   }
-  // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
-  hooks.onListening?.(running.httpServer);
-  process.stderr.write(`mcp-runtime listening on ${running.url}\n`);
-  const signal = await new Promise<string>((resolve) => {
+  // Handlers before the ready line: a supervisor may send SIGTERM as soon as it reads it, and a
+  // signal with no listener yet would kill the process instead of draining it.
+  const stopped = new Promise<string>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
+  // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
+  process.stderr.write(`mcp-runtime listening on ${running.url}\n`);
+  const signal = await stopped;
   logger.info({ msg: "draining", signal, graceMs: settings.shutdownGraceMs });
   await Promise.all([running.close(settings.shutdownGraceMs), ws.close()]);
   await runtime.close();

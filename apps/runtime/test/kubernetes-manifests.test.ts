@@ -358,10 +358,39 @@ describe("ports, Services, NetworkPolicies, PDB and HPA", () => {
         ).toContain(c[probe]?.httpGet?.port);
       }
     }
+    // The worker's one port is its health port: MCP_WORKER_HEALTH_PORT (or --health-port), on
+    // all interfaces so the kubelet reaches it.
+    const health = (workerC.ports ?? []).find((p: Loose) => p.name === "health");
+    expect(health?.containerPort, `${where(workerDeploy, "container worker ports health")}`).toBe(
+      Number(flagValue(workerC.args, "--health-port") ?? envOf(workerC).MCP_WORKER_HEALTH_PORT),
+    );
+    expect(flagValue(workerC.args, "--health-host"), `${where(workerDeploy, "args --health-host")}`).toBe(
+      "0.0.0.0",
+    );
+    for (const [probe, path] of [
+      ["livenessProbe", "/healthz"],
+      ["startupProbe", "/healthz"],
+      ["readinessProbe", "/readyz"],
+    ] as const) {
+      expect(workerC[probe]?.httpGet?.path, `${where(workerDeploy, `container worker ${probe}`)}`).toBe(path);
+      expect(
+        [health?.name, health?.containerPort],
+        `${where(workerDeploy, `${probe}.httpGet.port`)}`,
+      ).toContain(workerC[probe]?.httpGet?.port);
+    }
+  });
+
+  it("the worker's terminationGracePeriodSeconds covers server.shutdownGraceMs (its bounded drain)", async () => {
+    const loaded = await loadConfig({
+      file: "/etc/mcp-runtime/config.yaml",
+      text: configMapText("mcp-runtime-config", "config.yaml"),
+      env: envOf(workerC),
+    });
+    if (!loaded.ok) throw new Error("config.yaml invalid");
     expect(
-      workerC.ports,
-      `${where(workerDeploy, "container worker ports")}: the worker serves none`,
-    ).toBeUndefined();
+      podSpec(workerDeploy).terminationGracePeriodSeconds,
+      `${where(workerDeploy, "terminationGracePeriodSeconds")}`,
+    ).toBeGreaterThanOrEqual(loaded.config.server.shutdownGraceMs / 1000 + 5);
   });
 
   it("every Service's targetPort is a port of the pods it selects", () => {
@@ -562,18 +591,27 @@ describe("the real CLIs with the manifests' exact args", () => {
     }
   });
 
-  it("mcp-runtime worker starts with the worker container's args and loads the config's plugins", async () => {
+  it("mcp-runtime worker starts with the worker container's args, loads the config's plugins, answers its probes and /metrics, and drains on SIGTERM", async () => {
     const args = withFlags(workerC.args, { "--config": join(dir, "config.yaml") });
-    // The plugins' load lines are written before the ready line. Killed, not stopped: an idle
-    // worker's SIGTERM drain can take seconds (see deploy/kubernetes/README.md), not worth it here.
+    // Only the health port swapped (0: a free one); its URL is in the info-level log line.
     const worker = await spawnReady(
       [CLI_PATH, ...args],
-      /"msg":"plugin loaded"[\s\S]*mcp-runtime worker (ready)/,
+      /"msg":"plugin loaded"[\s\S]*"msg":"worker health listening","url":"(http:[^"]+)"[\s\S]*mcp-runtime worker ready/,
       "worker",
-      childEnv(workerC),
+      childEnv(workerC, { MCP_WORKER_HEALTH_PORT: "0", LOG_LEVEL: "info" }),
     );
-    worker.child.kill("SIGKILL");
-    await worker.exited;
+    try {
+      const url = new URL(worker.ready);
+      expect(url.hostname, "--health-host 0.0.0.0").toBe("0.0.0.0");
+      const paths = ["livenessProbe", "readinessProbe", "startupProbe"].map((p) => workerC[p].httpGet.path);
+      for (const path of [...paths, "/metrics"]) {
+        const response = await fetch(`http://127.0.0.1:${url.port}${path}`);
+        expect(response.status, `${where(workerDeploy, `GET ${path}`)}: ${await response.text()}`).toBe(200);
+      }
+    } finally {
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited, worker.stderr()).toBe(0);
+    }
   });
 
   it("mcp-sidecar starts with the sidecar container's args and sidecar.yaml (audit dir and watch moved to a temp dir)", async () => {

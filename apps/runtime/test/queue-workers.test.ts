@@ -31,10 +31,14 @@ interface WorkerProcess {
   stderr(): string;
 }
 
-async function startWorker(configPath: string): Promise<WorkerProcess> {
+async function startWorker(
+  configPath: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<WorkerProcess> {
   // A 1 s lock: a SIGKILLed worker's jobs are noticed within about 2 s instead of 30 s.
-  const child = spawn(process.execPath, [CLI_PATH, "worker", "--config", configPath], {
-    env: { ...process.env, MCP_QUEUE_LOCK_MS: "1000" },
+  const child = spawn(process.execPath, [CLI_PATH, "worker", "--config", configPath, ...extraArgs], {
+    env: { ...process.env, MCP_QUEUE_LOCK_MS: "1000", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
@@ -60,6 +64,28 @@ function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
   });
 }
 
+/** The health URL from the worker's JSON log line (needs LOG_LEVEL=info). */
+function healthUrl(worker: WorkerProcess): string {
+  const line = worker
+    .stderr()
+    .split("\n")
+    .find((l) => l.includes('"worker health listening"'));
+  if (line === undefined) throw new Error(`no health URL logged:\n${worker.stderr()}`);
+  return String((JSON.parse(line) as { url: string }).url);
+}
+
+/** Starts a serving node that executes nothing (MCP_QUEUE_WORKER=off): jobs run on workers only. */
+async function startServingNode(config: Record<string, unknown>): Promise<HttpRuntime> {
+  const previous = process.env.MCP_QUEUE_WORKER;
+  process.env.MCP_QUEUE_WORKER = "off";
+  try {
+    return await startHttpRuntime(config);
+  } finally {
+    if (previous === undefined) delete process.env.MCP_QUEUE_WORKER;
+    else process.env.MCP_QUEUE_WORKER = previous;
+  }
+}
+
 let redis: TestRedis;
 let dir: string;
 beforeAll(async () => {
@@ -82,15 +108,7 @@ describe("two mcp-runtime worker processes on BullMQ", () => {
     };
     const configPath = join(dir, "worker.json");
     await writeFile(configPath, JSON.stringify(config));
-    const previous = process.env.MCP_QUEUE_WORKER;
-    process.env.MCP_QUEUE_WORKER = "off";
-    let serve: HttpRuntime | undefined;
-    try {
-      serve = await startHttpRuntime(config);
-    } finally {
-      if (previous === undefined) delete process.env.MCP_QUEUE_WORKER;
-      else process.env.MCP_QUEUE_WORKER = previous;
-    }
+    const serve = await startServingNode(config);
     const probe = new BullMqJobQueue({ name: TOOL_QUEUE, url: redis.url });
     const workers: WorkerProcess[] = [];
     try {
@@ -156,6 +174,75 @@ describe("two mcp-runtime worker processes on BullMQ", () => {
       process.stderr.write(
         `workers: submitted ${all.length}, completed ${counts.completed}, failed ${counts.failed}, all settled ${Date.now() - killedAt} ms after SIGKILL\n`,
       );
+    } finally {
+      await Promise.all(workers.map((w) => stop(w.child, "SIGTERM")));
+      await probe.close();
+      await serve.stop();
+    }
+  }, 60_000);
+
+  it("SIGTERM mid-job with a short grace: probes go draining, the worker exits 0 promptly, and another worker completes the job", async () => {
+    const config = {
+      telemetry: { logLevel: "warn" },
+      server: { shutdownGraceMs: 500 },
+      plugins: [{ package: "@mcp-runtime/plugin-conformance" }],
+      queue: { backend: "bullmq", concurrency: 2 },
+      redis: { url: redis.url },
+    };
+    const configPath = join(dir, "drain.json");
+    await writeFile(configPath, JSON.stringify(config));
+    const serve = await startServingNode(config);
+    const probe = new BullMqJobQueue({ name: TOOL_QUEUE, url: redis.url });
+    const workers: WorkerProcess[] = [];
+    try {
+      const first = await startWorker(configPath, ["--health-port", "0"], { LOG_LEVEL: "info" });
+      workers.push(first);
+      const health = healthUrl(first);
+      expect(new URL(health).hostname).toBe("127.0.0.1");
+      const healthz = await fetch(`${health}/healthz`);
+      expect([healthz.status, await healthz.json()]).toEqual([200, { status: "ok" }]);
+      const ready = await fetch(`${health}/readyz`);
+      expect([ready.status, await ready.json()]).toEqual([200, { status: "ok" }]);
+      const metrics = await fetch(`${health}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain("mcp_queue_jobs");
+      expect((await fetch(`${health}/nope`)).status).toBe(404);
+      expect((await fetch(`${health}/readyz`, { method: "POST" })).status).toBe(405);
+
+      const created = await modernCall(
+        serve.url,
+        "tools/call",
+        { name: "slow_compute", arguments: { seconds: 3, label: "drained" } },
+        { name: "slow_compute" },
+      );
+      const taskId = String(created.taskId);
+      await until(async () => (await probe.get(taskId))?.state === "active", 10_000, "the job active");
+
+      const exited = new Promise<number | null>((resolve) => first.child.once("exit", resolve));
+      const signalledAt = Date.now();
+      first.child.kill("SIGTERM");
+      // Within the 500 ms grace the worker is still up and says it is draining.
+      const draining = await fetch(`${health}/readyz`);
+      expect([draining.status, await draining.json()]).toEqual([503, { status: "draining" }]);
+      expect(await exited).toBe(0);
+      const drainMs = Date.now() - signalledAt;
+      expect(drainMs).toBeLessThan(2_500);
+
+      // Abandoned, not failed: once its lock lapses another worker takes it and completes it.
+      expect((await probe.get(taskId))?.state).toBe("active");
+      workers.push(await startWorker(configPath));
+      let task: Record<string, unknown> = {};
+      await until(
+        async () => {
+          task = await modernCall(serve.url, "tasks/get", { taskId }, { name: taskId });
+          return ["completed", "failed", "cancelled"].includes(String(task.status));
+        },
+        20_000,
+        "the abandoned job to finish on the second worker",
+      );
+      expect(task.status).toBe("completed");
+      expect(JSON.stringify(task.result)).toContain("Computed drained");
+      process.stderr.write(`workers: SIGTERM with 500 ms grace exited after ${drainMs} ms\n`);
     } finally {
       await Promise.all(workers.map((w) => stop(w.child, "SIGTERM")));
       await probe.close();

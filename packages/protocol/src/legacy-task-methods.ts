@@ -128,6 +128,8 @@ export async function createLegacyToolTask(
       protocolVersion: ctx.identity.protocolVersion,
       clientCapabilities: ctx.identity.clientCapabilities,
       inputResponses: {},
+      // Redelivered (its node died before answering): the same key finds the same task.
+      ...(ctx.callKey === undefined ? {} : { key: ctx.callKey }),
     },
     ctx.observation,
   );

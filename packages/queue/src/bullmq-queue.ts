@@ -20,6 +20,7 @@ import {
   QueueError,
   type QueueEvent,
   type QueueMetrics,
+  type WorkerHealth,
   type WorkOptions,
 } from "./types.js";
 import { settleWhen } from "./wait-for.js";
@@ -38,6 +39,12 @@ export interface BullMqQueueOptions {
   lockDurationMs?: number;
   /** how often running jobs look for cancellation and mailbox messages */
   pollMs?: number;
+  /**
+   * How long closing a worker (or the queue) waits for running jobs (default 5 s). Jobs still
+   * running then are abandoned with their lock: once it lapses, the stalled-job check of another
+   * worker puts them back in the queue (idempotent jobs) or fails them with ERR_WORKER_LOST.
+   */
+  closeGraceMs?: number;
 }
 
 interface JobData<P> {
@@ -68,11 +75,12 @@ export class BullMqJobQueue<P, R> implements JobQueue<P, R> {
   private readonly resultTtlSeconds: number;
   private readonly lockDurationMs: number;
   private readonly pollMs: number;
+  private readonly closeGraceMs: number;
   private readonly redis: Redis;
   private readonly queue: BullQueue;
   private events: QueueEvents | undefined;
   private readonly listeners = new Set<(event: QueueEvent) => void>();
-  private readonly workers = new Set<Worker>();
+  private readonly workers = new Set<BoundedWorker>();
   /** BullMQ leaves connections it was handed open; we close every one we made */
   private readonly connections: Redis[] = [];
 
@@ -84,6 +92,9 @@ export class BullMqJobQueue<P, R> implements JobQueue<P, R> {
     this.resultTtlSeconds = Math.max(1, Math.ceil((options.resultTtlMs ?? 3_600_000) / 1000));
     this.lockDurationMs = options.lockDurationMs ?? 30_000;
     this.pollMs = options.pollMs ?? 150;
+    this.closeGraceMs = options.closeGraceMs ?? 5_000;
+    if (!Number.isInteger(this.closeGraceMs) || this.closeGraceMs < 0)
+      throw new TypeError('"closeGraceMs" option must be a non-negative integer');
     this.redis = this.connect();
     this.queue = new BullQueue(this.name, { connection: this.redis, prefix: this.prefix });
   }
@@ -224,21 +235,37 @@ export class BullMqJobQueue<P, R> implements JobQueue<P, R> {
   }
 
   work(processor: JobProcessor<P, R>, options: WorkOptions = {}): JobWorker {
-    const worker = new Worker<JobData<P>, R>(this.name, (job) => this.process(job, processor), {
-      connection: this.connect(),
-      prefix: this.prefix,
-      concurrency: options.concurrency ?? 8,
-      lockDuration: this.lockDurationMs,
-      stalledInterval: Math.max(1_000, Math.floor(this.lockDurationMs / 2)),
-      // Whether a stalled job may run again is decided per job in `process` (idempotent or not).
-      maxStalledCount: 5,
-    });
+    const connection = this.connect();
+    const running = new Set<Promise<unknown>>();
+    const worker = new Worker<JobData<P>, R>(
+      this.name,
+      (job) => {
+        const run = this.process(job, processor);
+        running.add(run);
+        void run.then(
+          () => running.delete(run),
+          () => running.delete(run),
+        );
+        return run;
+      },
+      {
+        connection,
+        prefix: this.prefix,
+        concurrency: options.concurrency ?? 8,
+        lockDuration: this.lockDurationMs,
+        stalledInterval: Math.max(1_000, Math.floor(this.lockDurationMs / 2)),
+        // Whether a stalled job may run again is decided per job in `process` (idempotent or not).
+        maxStalledCount: 5,
+      },
+    );
     worker.on("error", () => {});
-    this.workers.add(worker);
+    const bounded = new BoundedWorker(worker, connection, running, this.closeGraceMs);
+    this.workers.add(bounded);
     return {
+      health: () => bounded.health(),
       close: async () => {
-        this.workers.delete(worker);
-        await worker.close();
+        this.workers.delete(bounded);
+        await bounded.close();
       },
     };
   }
@@ -271,6 +298,8 @@ export class BullMqJobQueue<P, R> implements JobQueue<P, R> {
         })
         .catch(() => {});
     }, this.pollMs);
+    // A job abandoned by a forced close may never settle; its poll must not keep the process alive.
+    poll.unref();
     const context: JobContext<P> = {
       id,
       name: job.name,
@@ -308,16 +337,54 @@ export class BullMqJobQueue<P, R> implements JobQueue<P, R> {
   }
 
   async close(): Promise<void> {
-    // Running jobs get a bounded grace period; after it their locks lapse and another worker
-    // (idempotent jobs) or the stalled check (others: ERR_WORKER_LOST) takes over.
-    const graceful = Promise.allSettled([...this.workers].map((w) => w.close()));
-    const timedOut = await Promise.race([
-      graceful.then(() => false),
-      new Promise<boolean>((r) => setTimeout(() => r(true), 5_000).unref()),
-    ]);
-    if (timedOut) await Promise.allSettled([...this.workers].map((w) => w.close(true)));
+    await Promise.allSettled([...this.workers].map((w) => w.close()));
+    this.workers.clear();
     await this.events?.close().catch(() => {});
     await this.queue.close().catch(() => {});
     for (const redis of this.connections) redis.disconnect();
+  }
+}
+
+/**
+ * A BullMQ worker whose close is bounded. `Worker.close()` waits for running jobs without limit and
+ * memoizes itself, so a later `close(true)` cannot cut it short: instead pause (no new jobs), wait
+ * up to the grace for the running ones, then close, forced if any is still running. A forced close
+ * writes nothing for those jobs (BullMQ skips completing or failing them once its connection is
+ * closing) and stops renewing their locks, which is what hands them to the stalled-job check.
+ */
+class BoundedWorker {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly connection: Redis,
+    private readonly running: ReadonlySet<Promise<unknown>>,
+    private readonly graceMs: number,
+  ) {}
+
+  health(): WorkerHealth {
+    if (this.closing !== undefined) return { ready: false, reason: "worker closing" };
+    if (!this.worker.isRunning()) return { ready: false, reason: "worker not running" };
+    if (this.connection.status !== "ready")
+      return { ready: false, reason: `redis ${this.connection.status}` };
+    return { ready: true };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.drain();
+    return this.closing;
+  }
+
+  private async drain(): Promise<void> {
+    await this.worker.pause(true).catch(() => {});
+    let timer: NodeJS.Timeout | undefined;
+    const finished = await Promise.race([
+      Promise.allSettled([...this.running]).then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), this.graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    await this.worker.close(!finished).catch(() => {});
   }
 }

@@ -22,5 +22,6 @@ export {
   type QueueEventType,
   type QueueMetrics,
   type RetryPolicy,
+  type WorkerHealth,
   type WorkOptions,
 } from "./types.js";

@@ -142,6 +142,10 @@ export class MemoryJobQueue<P, R> implements JobQueue<P, R> {
     this.workers.add(worker);
     queueMicrotask(() => this.pump());
     return {
+      health: () =>
+        this.closed || !this.workers.has(worker)
+          ? { ready: false, reason: "worker closed" }
+          : { ready: true },
       close: async () => {
         this.workers.delete(worker);
       },

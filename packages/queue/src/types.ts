@@ -76,7 +76,16 @@ export interface JobContext<P> {
 
 export type JobProcessor<P, R> = (job: JobContext<P>) => Promise<R>;
 
+/** Whether a worker is consuming jobs now, and if not why (for a readiness probe). */
+export type WorkerHealth = { ready: true } | { ready: false; reason: string };
+
 export interface JobWorker {
+  /** running and connected to its backend */
+  health(): WorkerHealth;
+  /**
+   * Stops taking jobs and waits for the running ones, up to the backend's close grace; what is
+   * still running then is left to the backend's recovery (BullMQ: the stalled-job check).
+   */
   close(): Promise<void>;
 }
 

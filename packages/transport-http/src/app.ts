@@ -200,6 +200,11 @@ async function dispatch(
     return;
   }
   if (path === "/readyz") {
+    const override = ctx.lifecycle.draining ? undefined : options.readiness?.();
+    if (override !== undefined) {
+      replies.json(res, override.status, JSON.stringify(override.body));
+      return;
+    }
     const detail = options.readinessDetail;
     if (detail === undefined || ctx.lifecycle.draining)
       replies.json(res, ctx.lifecycle.draining ? 503 : 200, ctx.lifecycle.draining ? READY_NO : HEALTH_OK);

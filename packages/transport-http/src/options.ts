@@ -87,6 +87,11 @@ export interface HttpTransportOptions {
   /** Extra fields for the `/readyz` body (e.g. per-plugin sandbox state); called per probe. */
   readinessDetail?(): Record<string, unknown>;
   /**
+   * Overrides `/readyz` while it returns an answer (a passive standby node: 503 while its primary
+   * is up); undefined lets the normal answer through. Draining always wins. Called per probe.
+   */
+  readiness?(): { status: number; body: Record<string, unknown> } | undefined;
+  /**
    * Plain GET endpoints served beside `/healthz` (e.g. `/metrics`), by exact path, before the
    * Host/Origin and auth checks of the MCP endpoint (probes and scrapers send neither).
    */
@@ -110,6 +115,7 @@ export interface ResolvedOptions {
   /** logs an `admit` that threw or rejected (the request was admitted: fail open) */
   admissionFailed(cause: unknown): void;
   readinessDetail: HttpTransportOptions["readinessDetail"];
+  readiness: HttpTransportOptions["readiness"];
   routes: ReadonlyMap<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
@@ -151,6 +157,7 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
         error: cause instanceof Error ? cause.message : String(cause),
       }),
     readinessDetail: options.readinessDetail,
+    readiness: options.readiness,
     routes: new Map(Object.entries(options.routes ?? {})),
   };
 }

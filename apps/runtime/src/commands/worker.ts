@@ -1,14 +1,53 @@
 /**
- * @module `mcp-runtime worker [--config FILE]`: a queue worker process. It loads the same config and
- * plugins as `serve`, consumes the BullMQ queue and runs each tool job through the same executor;
- * progress and results go back through Redis, so any serving node answers `tasks/get`.
+ * @module `mcp-runtime worker [--config FILE] [--health-port P] [--health-host H]`: a queue worker
+ * process. It loads the same config and plugins as `serve`, consumes the BullMQ queue and runs each
+ * tool job through the same executor; progress and results go back through Redis, so any serving
+ * node answers `tasks/get`. With a health port it also serves /healthz, /readyz and /metrics.
  */
+import { parseArgs } from "node:util";
 import { loadCommandConfig } from "../config-file.js";
 import { createLogger, type LogLevel } from "../logger.js";
 import { createRuntime } from "../runtime.js";
+import { startWorkerHealth, type WorkerHealthServer } from "./worker-health.js";
+
+type HealthPort = { ok: true; port: number | undefined } | { ok: false; exitCode: number; message: string };
+
+/** `--health-port` beats MCP_WORKER_HEALTH_PORT; neither (or an empty env value): no port. */
+function healthPort(flag: string | undefined, env: NodeJS.ProcessEnv): HealthPort {
+  const [raw, source, exitCode] =
+    flag !== undefined
+      ? [flag, "--health-port", 2]
+      : [env.MCP_WORKER_HEALTH_PORT, "env.MCP_WORKER_HEALTH_PORT", 1];
+  if (raw === undefined || (raw === "" && flag === undefined)) return { ok: true, port: undefined };
+  const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(port >= 0 && port <= 65535))
+    return { ok: false, exitCode, message: `${source}: expected a port 0-65535, got ${JSON.stringify(raw)}` };
+  return { ok: true, port };
+}
 
 export async function worker(args: string[]): Promise<number> {
-  const chosen = await loadCommandConfig(args);
+  let values: { config?: string; "health-port"?: string; "health-host"?: string };
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        config: { type: "string" },
+        "health-port": { type: "string" },
+        "health-host": { type: "string" },
+      },
+    }));
+  } catch (cause) {
+    process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
+    return 2;
+  }
+  const health = healthPort(values["health-port"], process.env);
+  if (!health.ok) {
+    process.stderr.write(`mcp-runtime: ${health.message}\n`);
+    return health.exitCode;
+  }
+  const chosen = await loadCommandConfig(values.config === undefined ? [] : ["--config", values.config]);
   if (!chosen.ok) return chosen.exitCode;
   const { loaded } = chosen;
   const { config } = loaded;
@@ -26,17 +65,48 @@ export async function worker(args: string[]): Promise<number> {
   const runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger, role: "worker" });
   // Handlers first: a supervisor may send SIGTERM as soon as it reads the ready line, and a signal
   // with no listener yet would kill the process instead of draining it.
-  const stopped = new Promise<void>((resolve) => {
-    process.once("SIGTERM", resolve);
-    process.once("SIGINT", resolve);
+  const stopped = new Promise<string>((resolve) => {
+    process.once("SIGTERM", () => resolve("SIGTERM"));
+    process.once("SIGINT", () => resolve("SIGINT"));
   });
+  let probes: WorkerHealthServer | undefined;
+  if (health.port !== undefined) {
+    // The host follows serve's rules: --health-host, else MCP_HOST, else server.host (127.0.0.1).
+    const host = values["health-host"] ?? config.server.host;
+    try {
+      probes = await startWorkerHealth({
+        host,
+        port: health.port,
+        readiness: () => runtime.tasks.workerHealth(),
+        metrics: runtime.metrics,
+        logger,
+      });
+    } catch (cause) {
+      logger.error({
+        msg: "cannot listen",
+        host,
+        port: health.port,
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      await runtime.close();
+      logger.flush();
+      return 1;
+    }
+    logger.info({ msg: "worker health listening", url: probes.url });
+  }
   logger.flush();
+  // The ready line (plain text on stderr) is the contract supervisors and tests wait for.
   process.stderr.write(
     `mcp-runtime worker ready (pid ${process.pid}, concurrency ${config.queue.concurrency})\n`,
   );
-  await stopped;
-  // close() lets running jobs finish (BullMQ worker.close waits for them).
+  const signal = await stopped;
+  probes?.draining();
+  logger.info({ msg: "draining", signal, graceMs: config.server.shutdownGraceMs });
+  // Running jobs get server.shutdownGraceMs; those still running then are abandoned to BullMQ's
+  // stalled-job check, which hands them to another worker (see @mcp-runtime/queue closeGraceMs).
   await runtime.close();
+  await probes?.close();
+  logger.info({ msg: "stopped" });
   logger.flush();
   return 0;
 }
