@@ -307,6 +307,9 @@ export class ClusterSessions implements ReplicaLink {
   ): Promise<void> {
     const ctx = this.context;
     startSse(res);
+    // Primed again with the client's own position: a client that only knows ids from the stream it
+    // reads (the SDKs) can resume from here once more if this connection ends before an event does.
+    res.write(`id: ${lastEventId}\ndata: \n\n`);
     record.resumers.get(streamId)?.end();
     record.busy++;
     ctx.lifecycle.trackStream(res);

@@ -19,6 +19,7 @@ import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { checkModernHeaders } from "./header-check.js";
 import { modernStatus, writeStatus } from "./http-replies.js";
 import type { ToolGrant } from "./options.js";
+import { idempotencyCallKey } from "./idempotency-key.js";
 import { ReplyStream } from "./reply-stream.js";
 
 export async function handleModernPost(
@@ -60,8 +61,14 @@ export async function handleModernPost(
     await serveListen(ctx, res, request, subject, grant);
     return;
   }
+  const idempotency = idempotencyCallKey(req.headers["idempotency-key"], subject);
+  if (idempotency !== undefined && "error" in idempotency) {
+    ctx.replies.error(res, 400, ErrorCode.InvalidRequest, `Bad Request: ${idempotency.error}`, id);
+    return;
+  }
   const lease = ctx.modern.acquire(subject, id, grant);
   const reply = new ReplyStream(res, ctx);
+  if (idempotency !== undefined) reply.callKey = idempotency.key;
   cancelOnClose(res, reply, lease.session, id);
   ctx.lifecycle.begin();
   try {
