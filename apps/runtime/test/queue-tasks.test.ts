@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
-import { modernCall } from "./support/modern-call.js";
+import { modernCall, modernPost } from "./support/modern-call.js";
 import { assertBuilt } from "./support/paths.js";
 import { startRedis, type TestRedis } from "./support/queue-redis.js";
 
@@ -85,6 +85,37 @@ describe.each(setups)("tasks on %s", (_label, start) => {
       process.stderr.write(
         `${_label}: task created in ${createMs} ms, cancelled ${Date.now() - started} ms after submit\n`,
       );
+    } finally {
+      await a.stop();
+      if (b !== a) await b.stop();
+    }
+  }, 40_000);
+
+  it("a task create re-sent with the same Idempotency-Key (on any node) joins the first task", async () => {
+    const [a, b] = await start();
+    try {
+      const key = `k-${Math.random().toString(36).slice(2)}`;
+      const params = { name: "slow_compute", arguments: { seconds: 30, label: "idem" } };
+      const send = (url: string, idempotencyKey: string) =>
+        modernCall(url, "tools/call", params, {
+          name: "slow_compute",
+          id: Math.floor(Math.random() * 1e9),
+          headers: { "idempotency-key": idempotencyKey },
+        });
+      const first = await send(a.url, key);
+      const again = await send(b.url, key);
+      const other = await send(b.url, `${key}-other`);
+      expect(first.resultType).toBe("task");
+      expect(again.taskId).toBe(first.taskId);
+      expect(other.taskId).not.toBe(first.taskId);
+      // A malformed key is refused before anything runs.
+      const refused = await modernPost(a.url, "tools/call", params, {
+        name: "slow_compute",
+        headers: { "idempotency-key": "" },
+      });
+      expect(refused.status).toBe(400);
+      for (const taskId of [first.taskId, other.taskId])
+        await call(a.url, "tasks/cancel", { taskId }, String(taskId));
     } finally {
       await a.stop();
       if (b !== a) await b.stop();
