@@ -8,7 +8,9 @@
  * transport error; a legacy `count` is never re-issued: its answer must come through the client
  * library's own recovery (SSE resumption with Last-Event-ID); a 2026-07-28 task create is re-sent
  * only with its Idempotency-Key (a node killed mid-request leaves the client without an answer,
- * and the key makes the retry join the first job), then its task is polled on any node.
+ * and the key makes the retry join the first job), then its task is polled on any node. An SDK
+ * 1.x count whose node died before answering anything gets nginx's 502 (nothing can deliver an
+ * answer to such a POST); it must then not have run at all ("refused", see `refused`).
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
@@ -527,30 +529,59 @@ afterAll(async () => {
   if (countDir) await rm(countDir, { recursive: true, force: true });
 });
 
-/** Every issued count ran exactly once: the plugin's file lists each callId once. */
+/**
+ * A count whose request reached a node that died before answering anything: nginx answers 502 (or
+ * the connection resets), and neither HTTP nor the SDKs can deliver an answer for such a POST. The
+ * runtime makes a call resumable (priming, call record) before it starts work that outlives the
+ * node, so such a call must not have run: it is refused, not lost. Only SDK 1.x calls can end so;
+ * a 2026-07-28 task create is re-sent with its Idempotency-Key instead.
+ */
+function refused(r: CallRecord): boolean {
+  return (
+    r.tool === "count" &&
+    !r.ok &&
+    (isTransportError(r.detail) || /Error POSTing to endpoint: <html>/.test(r.detail))
+  );
+}
+
+/** Every answered count ran exactly once, every refused one never: the plugin's file tells. */
 function countProblems(era: Era): string[] {
-  const issued = run.records.filter((r) => r.era === era && r.tool === "count").map((r) => r.callId);
-  return issued.flatMap((id) => {
-    const times = run.counted.get(id) ?? 0;
-    return times === 1 ? [] : [`${id} ran ${times} times`];
+  const issued = run.records.filter((r) => r.era === era && r.tool === "count");
+  return issued.flatMap((r) => {
+    const times = run.counted.get(r.callId) ?? 0;
+    const expected = refused(r) ? 0 : 1;
+    return times === expected
+      ? []
+      : [`${r.callId} ran ${times} times${refused(r) ? " though its node died before answering" : ""}`];
   });
+}
+
+/** Failed calls that are problems: all of them, except counts refused by a node's death (checked above). */
+function failures(records: CallRecord[]): string[] {
+  return records.filter((r) => !r.ok && !refused(r)).map((r) => `${r.callId}: ${r.detail}`);
 }
 
 describe("scale out behind nginx: 3 nodes, 1 worker, round-robin, node 1 SIGKILLed and node 2 SIGTERMed mid-run", () => {
   it("2026-07-28 clients: every echo answered and every count task completed, each run exactly once", () => {
     const mine = run.records.filter((r) => r.era === "v2");
     expect(mine.filter((r) => r.tool === "count").length, "v2 count calls issued").toBeGreaterThan(10);
-    const problems = [
-      ...mine.filter((r) => !r.ok).map((r) => `${r.callId}: ${r.detail}`),
-      ...countProblems("v2"),
-    ];
+    const problems = [...failures(mine), ...countProblems("v2")];
     expect(problems.length, `${run.summary(mine)}\n${problems.slice(0, 20).join("\n")}`).toBe(0);
   });
 
   it("SDK 1.x legacy sessions continue on the other nodes: every count answered once (SSE resumption), echo answered, session id unchanged", () => {
     const mine = run.records.filter((r) => r.era === "v1");
+    const refusals = mine.filter(refused);
+    // At most the calls in flight on node 1 when it died, and the report says how many.
+    expect(refusals.length, refusals.map((r) => `${r.callId}: ${r.detail}`).join("\n")).toBeLessThanOrEqual(
+      LEGACY_CLIENTS + 1,
+    );
+    if (refusals.length > 0)
+      process.stderr.write(
+        `scale-out: ${refusals.length} SDK 1.x count(s) refused by node 1's death, none ran\n`,
+      );
     const problems = [
-      ...mine.filter((r) => !r.ok).map((r) => `${r.callId}: ${r.detail}`),
+      ...failures(mine),
       ...countProblems("v1"),
       ...run.outcomes
         .filter(

@@ -120,6 +120,9 @@ export async function createLegacyToolTask(
   if (!backend?.policy(name))
     throw new JsonRpcError(ErrorCode.MethodNotFound, `Tool ${name} does not support task-augmented calls`);
   const owner = ownerOf(ctx);
+  // The job outlives this node: the transport makes the call resumable before it exists.
+  const resumable = ctx.durable();
+  if (resumable !== undefined) await resumable;
   const view = await backend.submit(
     {
       tool: name,

@@ -31,6 +31,12 @@ export interface RequestChannel {
   /** True when this is a second delivery of a call whose first delivery's node died (see callKey). */
   readonly redelivered?: boolean;
   /**
+   * Called before the call's work is handed to something that outlives this node (a queued job):
+   * a transport that can re-deliver calls makes the call resumable first, so a client never loses
+   * the answer of work that runs on. Undefined when there is nothing to wait for.
+   */
+  durable?(): Promise<void> | undefined;
+  /**
    * Out-of-band messages that every replica of a session emits alike (list changes, resource
    * updates); a transport with replicas on several nodes delivers them once. Default: `send`.
    */
@@ -146,6 +152,11 @@ export class RequestContext {
 
   get redelivered(): boolean {
     return this.channel.redelivered === true;
+  }
+
+  /** See `RequestChannel.durable`; await it (when defined) before submitting a job. */
+  durable(): Promise<void> | undefined {
+    return this.channel.durable?.();
   }
 
   cancel(reason: string): void {

@@ -107,6 +107,9 @@ export async function routeToolCall(
   const declared = declaresTasks(ctx.identity.clientCapabilities);
   if (!declared && policy.support === "required") throw missingTasksCapability();
   const owner = ownerOf(ctx);
+  // The job outlives this node: the transport makes the call resumable before it exists.
+  const resumable = ctx.durable();
+  if (resumable !== undefined) await resumable;
   const created = await backend.submit(
     {
       tool: name,

@@ -264,7 +264,7 @@ export class ClusterSessions implements ReplicaLink {
     await this.cluster.deleteSession(record.id);
   }
 
-  /** Whether this POST gets a priming event (and its request a record for adoption). */
+  /** Whether this POST's stream can be made resumable (priming, and a record for adoption). */
   primes(record: LegacySession, message: JsonRpcMessage): message is JsonRpcRequest {
     const version = record.session.protocolVersion;
     return (
@@ -275,22 +275,27 @@ export class ClusterSessions implements ReplicaLink {
     );
   }
 
-  /** Records the call for adoption, then primes the stream (so the client can resume it anywhere). */
-  async prime(
+  /**
+   * Makes a POST stream resumable on any node, when it first needs it (see ReplyStream.durable):
+   * records the call for adoption, then, when `withPriming`, starts the reply with a priming event.
+   */
+  resumable(
     record: LegacySession,
     streamId: string,
     request: JsonRpcRequest,
     reply: ReplyStream,
     res: ServerResponse,
-  ): Promise<void> {
-    try {
-      await this.cluster.recordCall(record.id, streamId, request, this.ttlMs);
-    } catch (cause) {
-      // Without the record nobody could adopt the stream: serve it unprimed, as a single node would.
-      this.failed("call record", cause);
-      return;
-    }
-    if (isOpen(res)) reply.prime(res, `${streamId}_p`);
+  ): (withPriming: boolean) => Promise<void> {
+    return async (withPriming) => {
+      try {
+        await this.cluster.recordCall(record.id, streamId, request, this.ttlMs);
+      } catch (cause) {
+        // Without the record nobody could adopt the stream: serve it unprimed, as a single node would.
+        this.failed("call record", cause);
+        return;
+      }
+      if (withPriming && isOpen(res) && !reply.streaming) reply.prime(res, `${streamId}_p`);
+    };
   }
 
   /** The call key of a request of this session: the same on every delivery, on every node. */

@@ -214,7 +214,7 @@ async function serveFrame(
   const cluster = ctx.cluster;
   if (cluster !== undefined && frame.kind === "message" && cluster.primes(record, frame.message)) {
     reply.callKey = cluster.callKey(record, frame.message);
-    await cluster.prime(record, streamId, frame.message, reply, res);
+    reply.armResumable(cluster.resumable(record, streamId, frame.message, reply, res));
   }
   ctx.lifecycle.begin();
   try {

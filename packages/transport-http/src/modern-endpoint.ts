@@ -18,8 +18,8 @@ import { cancelOnClose } from "./cancel-on-close.js";
 import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { checkModernHeaders } from "./header-check.js";
 import { modernStatus, writeStatus } from "./http-replies.js";
-import type { ToolGrant } from "./options.js";
 import { idempotencyCallKey } from "./idempotency-key.js";
+import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 
 export async function handleModernPost(

@@ -27,6 +27,12 @@ export class ReplyStream implements RequestChannel {
   callKey: string | undefined;
   /** see RequestChannel.redelivered: set when a survivor adopts a dead node's stream */
   redelivered = false;
+  /**
+   * Set for legacy calls in a cluster: records the call for adoption and, when `prime` is true,
+   * starts the SSE reply with a priming event. Run once: before durable work, or (without
+   * priming) when the first message streams; a call that needs neither never touches the store.
+   */
+  private resumable_: ((prime: boolean) => Promise<void>) | undefined;
   private sse = false;
   private readonly resumable: Resumable | undefined;
   private readonly lifecycle: Lifecycle;
@@ -55,8 +61,26 @@ export class ReplyStream implements RequestChannel {
     return this.resumable?.streamId;
   }
 
+  /** Arms the once-only hook that makes this stream resumable on any node (see `resumable_`). */
+  armResumable(hook: (prime: boolean) => Promise<void>): void {
+    this.resumable_ = hook;
+  }
+
+  durable(): Promise<void> | undefined {
+    const hook = this.resumable_;
+    if (hook === undefined) return undefined;
+    this.resumable_ = undefined;
+    return hook(!this.sse);
+  }
+
   send(message: JsonRpcMessage): void {
     if (this.done) return;
+    if (this.resumable_ !== undefined) {
+      // Streaming from here: its events carry ids to resume from; the call record makes it adoptable.
+      const hook = this.resumable_;
+      this.resumable_ = undefined;
+      void hook(false);
+    }
     const id = this.resumable?.events.append(this.resumable.sessionId, this.resumable.streamId, message);
     const res = this.res;
     if (res === undefined || !isOpen(res)) return;

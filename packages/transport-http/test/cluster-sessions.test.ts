@@ -73,6 +73,13 @@ async function startNode(prefix: string): Promise<Node> {
     }),
   );
   catalog.addTool(tool("hold-idempotent", hold, true));
+  // Hands its work on like a queued job would: the stream is made resumable (primed) first.
+  catalog.addTool(
+    tool("durable", async (args, ctx) => {
+      await ctx.durable();
+      return hold(args, ctx);
+    }),
+  );
   const server = new McpServer({ info: { name: "cluster-test", version: "0.0.0" }, catalog });
   const cluster = new RedisSessionCluster({ url: redis.url, prefix, heartbeatMs: 200 });
   await cluster.start();
@@ -110,13 +117,12 @@ describe("legacy sessions shared by two nodes", () => {
     const onB = await send(b.base, { body: rpc("tools/list"), headers: sessionHeaders(id) });
     expect(onB.status).toBe(200);
     expect(onB.json.result.tools.map((t: { name: string }) => t.name)).toContain("echo");
-    // tools/call of a 2025-11-25 session streams (primed, so it can resume): the answer comes last.
-    const call = await openStream(b.base, {
+    // A quick inline call never touches the store: a plain JSON answer.
+    const call = await send(b.base, {
       body: rpc("tools/call", { name: "echo", arguments: { text: "via B" } }),
       headers: sessionHeaders(id),
     });
-    await call.ended;
-    expect(call.events.map(text)).toEqual([undefined, "via B"]);
+    expect(call.json.result.content[0].text).toBe("via B");
     // A session id nobody minted is unknown on every node.
     const unknown = await send(b.base, { body: rpc("tools/list"), headers: sessionHeaders(randomUUID()) });
     expect(unknown.status).toBe(404);
@@ -138,7 +144,7 @@ describe("legacy sessions shared by two nodes", () => {
     expect(a.running.mcp.sessions.get(id)?.session.logLevel).toBe("error");
   });
 
-  it("primes a 2025-11-25 tools/call stream and resumes it on the other node with Last-Event-ID", async () => {
+  it("resumes a streamed call on the other node with Last-Event-ID", async () => {
     const prefix = `t${randomUUID().slice(0, 8)}:`;
     const a = await startNode(prefix);
     const b = await startNode(prefix);
@@ -147,9 +153,7 @@ describe("legacy sessions shared by two nodes", () => {
       body: rpc("tools/call", { name: "hold", arguments: { label: "R" }, _meta: { progressToken: 1 } }),
       headers: sessionHeaders(id),
     });
-    const [priming, first] = await stream.waitFor(2);
-    expect(priming?.id).toMatch(/_p$/);
-    expect(priming?.data).toBe("");
+    const [first] = await stream.waitFor(1);
     expect(text(first ?? {})).toBe("R-1");
     stream.close();
     const resumed = await openStream(b.base, {
@@ -168,16 +172,18 @@ describe("legacy sessions shared by two nodes", () => {
     expect(b.holds).toEqual([]);
   });
 
-  it("replays a stream that finished while the client was away, from the priming event on", async () => {
+  it("primes a call before durable work, and replays it from there after it finished while the client was away", async () => {
     const prefix = `t${randomUUID().slice(0, 8)}:`;
     const a = await startNode(prefix);
     const b = await startNode(prefix);
     const id = await openSession(a.base);
     const stream = await openStream(a.base, {
-      body: rpc("tools/call", { name: "hold", arguments: { label: "F" }, _meta: { progressToken: 1 } }),
+      body: rpc("tools/call", { name: "durable", arguments: { label: "F" }, _meta: { progressToken: 1 } }),
       headers: sessionHeaders(id),
     });
     const [priming] = await stream.waitFor(1);
+    expect(priming).toMatchObject({ data: "" });
+    expect(priming?.id).toMatch(/_p$/);
     stream.close();
     a.release.open();
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -202,7 +208,7 @@ describe("legacy sessions shared by two nodes", () => {
         }),
       ),
     );
-    const firsts = await Promise.all(calls.map(async (call) => (await call.waitFor(2))[1]?.id ?? ""));
+    const firsts = await Promise.all(calls.map(async (call) => (await call.waitFor(1))[0]?.id ?? ""));
     for (const call of calls) call.close();
     // A "dies": it leaves the cluster (heartbeat gone) and never answers.
     await a.cluster.close();
@@ -236,11 +242,11 @@ describe("legacy sessions shared by two nodes", () => {
       body: rpc("tools/call", { name: "hold", arguments: { label: "D" }, _meta: { progressToken: 1 } }),
       headers: sessionHeaders(id),
     });
-    const [, first] = await stream.waitFor(2);
+    const [first] = await stream.waitFor(1);
     const closing = a.running.close(5000);
     // The client's connection ends at once (the call goes on) ...
     await stream.ended;
-    expect(stream.events.map(text)).toEqual([undefined, "D-1"]);
+    expect(stream.events.map(text)).toEqual(["D-1"]);
     // ... and new connections to A are refused, so a balancer picks another node.
     const connecting = new Promise((resolve, reject) => {
       const socket = connect(Number(a.base.port), a.base.hostname, () => {
@@ -279,7 +285,7 @@ describe("legacy sessions shared by two nodes", () => {
       body: rpc("tools/call", { name: "ask", arguments: {} }),
       headers: sessionHeaders(id),
     });
-    const [, asked] = await call.waitFor(2);
+    const [asked] = await call.waitFor(1);
     expect(asked?.message.method).toBe("elicitation/create");
     // The answer reaches B; A, which asked, gets it over the session's bus.
     const answer = await send(b.base, {
