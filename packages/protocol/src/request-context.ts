@@ -45,6 +45,8 @@ export interface RequestChannel {
 
 /** What the session provides to contexts; kept narrow so contexts stay cheap. */
 export interface ContextHost {
+  /** The transport's id of the session (legacy `Mcp-Session-Id`); undefined for stateless requests. */
+  readonly id: string | undefined;
   /** Legacy era only: send a request to the client over `channel` and await its result. */
   requestClient(
     method: string,
@@ -152,6 +154,14 @@ export class RequestContext {
 
   get redelivered(): boolean {
     return this.channel.redelivered === true;
+  }
+
+  /**
+   * The session this request belongs to (a 2025-era session's id), or undefined for stateless
+   * requests: what per-session state elsewhere (an upstream's own session) is keyed by.
+   */
+  get sessionId(): string | undefined {
+    return this.host.id;
   }
 
   /** See `RequestChannel.durable`; await it (when defined) before submitting a job. */

@@ -23,6 +23,8 @@ export type TaskOutcome =
   | { kind: "error"; error: { code: number; message: string; data?: unknown } };
 
 const NO_CLIENT = {
+  // A task runs detached from the session that created it.
+  id: undefined,
   requestClient: () =>
     Promise.reject(new JsonRpcError(ErrorCode.InternalError, "no client connection in a task")),
 };
