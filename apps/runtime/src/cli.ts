@@ -18,6 +18,7 @@ Usage:
   mcp-runtime worker [--config FILE] [--health-port P] [--health-host H]
   mcp-runtime check-config FILE [--env]   (--env: the environment applies on top, as for serve)
   mcp-runtime plugins list [--config FILE]
+  mcp-runtime upstreams list [--config FILE] [--json]
   mcp-runtime token create --subject S [--scopes a,b]
   mcp-runtime --help | --version
 
@@ -211,6 +212,10 @@ async function main(argv: string[]): Promise<Exit> {
     case "plugins":
       if (rest[0] === "list") return (await import("./commands/plugins-list.js")).pluginsList(rest.slice(1));
       return usage('plugins takes a subcommand: "plugins list [--config FILE]"');
+    case "upstreams":
+      if (rest[0] === "list")
+        return (await import("./commands/upstreams-list.js")).upstreamsList(rest.slice(1));
+      return usage('upstreams takes a subcommand: "upstreams list [--config FILE] [--json]"');
     case "worker":
       return (await import("./commands/worker.js")).worker(rest);
     case "token":

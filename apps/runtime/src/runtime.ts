@@ -1,7 +1,7 @@
 /** @module Wires config, plugins, executor, telemetry and the protocol server into one runtime. */
-import type { ConfigFlags, RuntimeConfig } from "@mcp-runtime/config";
+import type { ConfigFlags, RuntimeConfig, UpstreamEntry } from "@mcp-runtime/config";
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
-import { Catalog, McpServer } from "@mcp-runtime/protocol";
+import { Catalog, McpServer, type ToolDescriptor } from "@mcp-runtime/protocol";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
 import type { AuditEvent, RuntimeMetrics } from "@mcp-runtime/telemetry";
 import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
@@ -20,6 +20,10 @@ import {
 import { Observation, RuntimeRequestObserver } from "./telemetry/request-observer.js";
 import { startTelemetry, type Telemetry } from "./telemetry/setup.js";
 import { TracedTaskBackend } from "./telemetry/traced-tasks.js";
+import { Federation } from "./upstreams/federation.js";
+import { closeLaunch, type Launch, launchUpstreams } from "./upstreams/members.js";
+import { createUpstream, type UpstreamDeps } from "./upstreams/supervisor.js";
+import type { Upstream, UpstreamHealth } from "./upstreams/types.js";
 import { RUNTIME_VERSION } from "./version.js";
 
 export type { LoadedPlugin, LoadingPlugins } from "./plugins/load.js";
@@ -35,6 +39,8 @@ export interface Runtime {
   readonly logger: Logger;
   /** per-plugin sandbox state (breaker, live workers), for /readyz; empty in process */
   health(): readonly PoolHealth[];
+  /** per-upstream state (hosted MCP servers), for /readyz: a failed upstream does not make the node unready */
+  upstreamHealth(): readonly UpstreamHealth[];
   /** the job queue behind long calls and MCP tasks */
   readonly tasks: TaskRuntime;
   /** Prometheus metrics, unless `telemetry.metrics` is off */
@@ -68,6 +74,10 @@ export interface RuntimeOptions {
   flags?: ConfigFlags;
   /** the config file this runtime was started from, if any (its text's sha256 is the config version) */
   configFile?: string;
+  /** makes the supervised upstream of an `upstreams[]` entry (tests substitute their own) */
+  createUpstream?: (entry: UpstreamEntry, deps: UpstreamDeps) => Upstream;
+  /** how long start-up waits for upstreams before serving without the slow ones (default 15 s) */
+  upstreamStartWaitMs?: number;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -76,6 +86,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { executor, plugins: loading } =
     options.loading ??
     startPlugins(config.plugins, baseDir, options.executor ?? chooseExecutor(process.env, logger));
+  const createOne = options.createUpstream ?? createUpstream;
+  let upstreamDeps: UpstreamDeps | undefined;
+  const makeUpstream = (entry: UpstreamEntry): Upstream =>
+    createOne(
+      entry,
+      upstreamDeps ?? { logger, clientInfo: { name: "mcp-runtime", version: RUNTIME_VERSION } },
+    );
+  let launch: Launch | undefined;
+  let federation: Federation | undefined;
   let tasks: TaskRuntime | undefined;
   let telemetry: Telemetry | undefined;
   let policy: Policy | undefined;
@@ -96,6 +115,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         reload: (request) => (runtime ? runtime.reload(request) : Promise.reject(new Error("not started"))),
       }),
     ]);
+    // Hosted servers start (spawn, connect, list) while the policy and the plugins finish booting;
+    // they are registered further down.
+    upstreamDeps = {
+      logger,
+      clientInfo: { name: "mcp-runtime", version: RUNTIME_VERSION },
+      metrics: telemetry.metrics,
+    };
+    // A queue worker hosts none: upstream calls run inline on the serving nodes, never as jobs.
+    launch = launchUpstreams(options.role === "worker" ? [] : config.upstreams, makeUpstream);
     policy = await startPolicy(config, {
       metrics: telemetry.metrics,
       logger,
@@ -107,6 +135,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       (loaded) => Promise.allSettled(loaded.map((p) => p.host.close())),
       () => {},
     );
+    if (launch) await closeLaunch(launch);
     await executor.close();
     await tasks?.close();
     await telemetry?.close();
@@ -127,6 +156,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       error: (event, observation) => logger.error(withTraceId(event, observation)),
       warn: (event) => logger.warn(event),
       debug: (event) => logger.debug(event),
+    },
+    // A per-session upstream closes the session that served a downstream session when it ends.
+    onSessionClosed: (session) => {
+      if (session.id !== undefined) federation?.release(session.id);
     },
     ...(observed
       ? {
@@ -150,8 +183,15 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     toolPlugins.clear();
     for (const { resolved, host } of loaded)
       for (const tool of host.manifest.tools) toolPlugins.set(tool.name, resolved.id);
+    // Upstream tools count as their upstream's (ids are unique across plugins and upstreams).
+    const upstreamTools: ToolDescriptor[] = [];
+    for (const { upstream, descriptor } of federation?.tools() ?? []) {
+      toolPlugins.set(descriptor.name, upstream);
+      upstreamTools.push(descriptor);
+    }
     const manifests = loaded.map((p) => p.host.manifest);
-    rules.results.indexTools(manifests);
+    // cache.tools opts upstream tools in by name too (when annotated readOnly and idempotent).
+    rules.results.indexTools([...manifests, { tools: upstreamTools }]);
     rules.limits.indexCosts(manifests);
     // A replaced or removed plugin's cached results go with it.
     const hosts = new Map(loaded.map((p) => [p.host.id, p.host as unknown]));
@@ -183,7 +223,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       announce(plugin);
     }
     rules.large.register(catalog);
+    federation = new Federation({
+      catalog,
+      notifier,
+      hooks,
+      logger,
+      create: makeUpstream,
+      ownerOf: (slot, key) => pluginOwner(runtime?.plugins ?? plugins, slot, key),
+      changed: () => indexTools(runtime?.plugins ?? plugins),
+      hosting: options.role !== "worker",
+    });
+    await federation.start(launch, options.upstreamStartWaitMs);
   } catch (cause) {
+    await closeLaunch(launch);
     await Promise.allSettled(plugins.map((p) => p.host.close()));
     await executor.close();
     await tasks.close();
@@ -201,6 +253,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks.startWorker(catalog);
 
   const appliedListeners: ((config: RuntimeConfig) => void)[] = [];
+  const upstreams = federation;
   const target: ReloadTarget = {
     config,
     plugins,
@@ -208,6 +261,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     executor,
     notifier,
     hooks,
+    upstreams,
     logger,
     env: options.env ?? process.env,
     flags: options.flags ?? {},
@@ -232,6 +286,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     logger,
     health: () => executor.health?.() ?? [],
+    upstreamHealth: () => upstreams.health(),
     tasks,
     metrics,
     policy: rules,
@@ -248,13 +303,34 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     async close() {
       await taskRuntime.close();
-      await Promise.allSettled(target.plugins.map((p) => p.host.close()));
+      await Promise.allSettled([...target.plugins.map((p) => p.host.close()), upstreams.close()]);
       await executor.close();
       await tel.close();
       await rules.close();
     },
   };
   return runtime;
+}
+
+/** Which plugin registered a catalogue key, for an upstream's collision message. */
+function pluginOwner(
+  plugins: readonly LoadedPlugin[],
+  slot: "tools" | "resources" | "templates" | "prompts",
+  key: string,
+): string | undefined {
+  for (const { resolved, host } of plugins) {
+    const { manifest } = host;
+    const found =
+      slot === "tools"
+        ? manifest.tools.some((t) => t.name === key)
+        : slot === "resources"
+          ? manifest.resources.some((r) => r.uri === key)
+          : slot === "templates"
+            ? manifest.resourceTemplates.some((t) => t.uriTemplate === key)
+            : manifest.prompts.some((p) => p.name === key);
+    if (found) return `plugin "${resolved.id}"`;
+  }
+  return undefined;
 }
 
 /** 2026-07-28 list and discover results: reusable for the cache TTL (none when caching is off). */

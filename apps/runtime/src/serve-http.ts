@@ -106,9 +106,10 @@ export async function serveHttp(
       ...(cluster ? { cluster } : {}),
       ...admission,
       onEvent: (event) => logger.warn(event),
-      // Per-plugin sandbox state; an open breaker is shown, not turned into 503 (one bad plugin
-      // should not take the whole node out of a load balancer).
-      readinessDetail: () => ({ plugins: runtime.health() }),
+      // Per-plugin sandbox state and per-upstream state; an open breaker or a failed upstream is
+      // shown, not turned into 503 (one bad plugin or server should not take the node out of a
+      // load balancer).
+      readinessDetail: () => ({ plugins: runtime.health(), upstreams: runtime.upstreamHealth() }),
       ...(hooks.readiness ? { readiness: hooks.readiness } : {}),
       ...(routes ? { routes } : {}),
       ...(authModule && auth && authHooks

@@ -44,5 +44,9 @@ export type {
   ToolLimit,
   Transport,
   UpstreamEntry,
+  UpstreamOAuthConfig,
+  UpstreamRestartConfig,
+  UpstreamSharing,
+  UpstreamTransport,
 } from "./types.js";
 export { type ValidateConfigOptions, type ValidateConfigResult, validateConfig } from "./validate.js";

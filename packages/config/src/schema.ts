@@ -104,6 +104,29 @@ const pluginSchema = z
     }
   }, always);
 
+// Namespaces prefix tool and prompt names, so they keep to the characters MCP names allow.
+const namespaceSchema = z.string().regex(/^[A-Za-z0-9_./-]{0,64}$/, {
+  error: 'must be at most 64 letters, digits, "_", "-", "." or "/" ("" means no prefix)',
+});
+
+const upstreamRestartSchema = z
+  .strictObject({ backoffMs: posInt.default(500), maxBackoffMs: posInt.default(30_000) })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    const { backoffMs, maxBackoffMs } = value;
+    if (typeof backoffMs === "number" && typeof maxBackoffMs === "number" && maxBackoffMs < backoffMs)
+      ctx.addIssue({ code: "custom", path: ["maxBackoffMs"], message: 'must be >= "backoffMs"' });
+  }, always);
+
+// OAuth 2.0 client credentials (RFC 6749 section 4.4): the runtime's own identity at a remote
+// upstream. The secret usually comes from `${ENV}` substitution.
+const upstreamOAuthSchema = z.strictObject({
+  tokenUrl: httpUrl,
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  scopes: z.array(nonEmpty).optional(),
+  audience: nonEmpty.optional(),
+});
+
 const upstreamSchema = z
   .strictObject({
     id: idSchema,
@@ -112,8 +135,24 @@ const upstreamSchema = z
     args: z.array(z.string()).optional(),
     env: z.record(nonEmpty, z.string()).optional(),
     cwd: nonEmpty.optional(),
+    maxMemoryMb: posInt.optional(),
     url: httpUrl.optional(),
     headers: z.record(nonEmpty, z.string()).optional(),
+    // "auto": Streamable HTTP, falling back to the legacy HTTP+SSE endpoints when the first POST
+    // gets a 4xx (what the 2025-03-26 spec tells clients to do).
+    transport: z.enum(["auto", "streamable", "sse"]).optional(),
+    oauth: upstreamOAuthSchema.optional(),
+    // Absent: the runtime prefixes names with "<id>."; "" adds no prefix.
+    namespace: namespaceSchema.optional(),
+    sharing: z.enum(["shared", "perSession"]).default("shared"),
+    // perSession: upstream sessions (processes, for stdio) open at once, beside the one that lists
+    // the catalogue; the least recently used idle one makes room, else the call is refused.
+    maxSessions: posInt.default(16),
+    idleTimeoutSeconds: posInt.default(300),
+    timeoutMs: posInt.default(60_000),
+    // 0 turns health checks off.
+    healthIntervalSeconds: nonNegInt.default(30),
+    restart: upstreamRestartSchema.prefault({}),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     const hasCommand = value.command !== undefined;
@@ -128,7 +167,7 @@ const upstreamSchema = z
       return;
     }
     // Keys that only mean something for the other kind of upstream are almost always a mistake.
-    const stray = hasCommand ? ["headers"] : ["args", "env", "cwd"];
+    const stray = hasCommand ? ["headers", "transport", "oauth"] : ["args", "env", "cwd", "maxMemoryMb"];
     for (const key of stray) {
       if (value[key] !== undefined) {
         const needs = hasCommand ? "url" : "command";
@@ -136,11 +175,12 @@ const upstreamSchema = z
       }
     }
   }, always)
-  .transform(({ args, env, headers, ...rest }) => ({
+  .transform(({ args, env, headers, transport, ...rest }) => ({
     ...rest,
     args: args ?? [],
     env: env ?? {},
     headers: headers ?? {},
+    ...(rest.url === undefined ? {} : { transport: transport ?? "auto" }),
   }));
 
 const tokenSchema = z.strictObject({

@@ -76,8 +76,42 @@ export interface UpstreamEntry {
   env: Record<string, string>;
   /** Absolute after loading (resolved against the config file's directory). */
   cwd?: string;
+  /** stdio: a process whose RSS stays above this is restarted */
+  maxMemoryMb?: number;
   url?: string;
   headers: Record<string, string>;
+  /** Set ("auto" by default) exactly when `url` is. */
+  transport?: UpstreamTransport;
+  oauth?: UpstreamOAuthConfig;
+  /** Prefix of the upstream's names in the catalogue; absent means `"<id>."`, `""` none. */
+  namespace?: string;
+  sharing: UpstreamSharing;
+  maxSessions: number;
+  idleTimeoutSeconds: number;
+  timeoutMs: number;
+  /** 0: no health checks */
+  healthIntervalSeconds: number;
+  restart: UpstreamRestartConfig;
+}
+
+/** "auto": Streamable HTTP, then the legacy HTTP+SSE endpoints if the first POST gets a 4xx. */
+export type UpstreamTransport = "auto" | "streamable" | "sse";
+
+/** "shared": one upstream session for every caller; "perSession": one per downstream session. */
+export type UpstreamSharing = "shared" | "perSession";
+
+/** Client-credentials grant (RFC 6749 section 4.4) for a remote upstream. */
+export interface UpstreamOAuthConfig {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  scopes?: string[];
+  audience?: string;
+}
+
+export interface UpstreamRestartConfig {
+  backoffMs: number;
+  maxBackoffMs: number;
 }
 
 export interface StaticToken {

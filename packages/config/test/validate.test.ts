@@ -81,6 +81,12 @@ describe("validateConfig: defaults", () => {
       args: ["@modelcontextprotocol/server-everything"],
       env: {},
       headers: {},
+      sharing: "shared",
+      maxSessions: 16,
+      idleTimeoutSeconds: 300,
+      timeoutMs: 60_000,
+      healthIntervalSeconds: 30,
+      restart: { backoffMs: 500, maxBackoffMs: 30_000 },
     });
     expect(config.limits.perClient).toEqual({ rps: 2.5, burst: 3 });
   });
@@ -164,6 +170,41 @@ describe("validateConfig: issues", () => {
       'upstreams[1].args: only valid with "command"',
       'upstreams[1].cwd: only valid with "command"',
       'upstreams[2].headers: only valid with "url"',
+    ]);
+  });
+
+  it("defaults a remote upstream's transport to auto and keeps its oauth client credentials", () => {
+    const oauth = { tokenUrl: "https://auth.example.test/token", clientId: "rt", clientSecret: "s3cret" };
+    const config = configOf({
+      upstreams: [{ id: "remote", url: "https://example.test/mcp", oauth, sharing: "perSession" }],
+    });
+    expect(config.upstreams[0]).toMatchObject({ transport: "auto", oauth, sharing: "perSession" });
+    expect(config.upstreams[0]?.namespace).toBeUndefined();
+  });
+
+  it("rejects upstream keys of the other kind, bad enums and a backoff ceiling below its base", () => {
+    expect(
+      issuesOf({
+        upstreams: [
+          {
+            id: "a",
+            command: "x",
+            transport: "sse",
+            oauth: { tokenUrl: "https://t.test", clientId: "c", clientSecret: "s" },
+          },
+          { id: "b", url: "https://example.test/mcp", maxMemoryMb: 64, sharing: "perClient" },
+          { id: "c", command: "x", namespace: "bad name", restart: { backoffMs: 1000, maxBackoffMs: 10 } },
+          { id: "d", url: "https://example.test/mcp", oauth: { tokenUrl: "https://t.test", clientId: "c" } },
+        ],
+      }),
+    ).toEqual([
+      'upstreams[0].transport: only valid with "url"',
+      'upstreams[0].oauth: only valid with "url"',
+      "upstreams[1].sharing: must be one of: shared, perSession",
+      'upstreams[1].maxMemoryMb: only valid with "command"',
+      'upstreams[2].namespace: must be at most 64 letters, digits, "_", "-", "." or "/" ("" means no prefix)',
+      'upstreams[2].restart.maxBackoffMs: must be >= "backoffMs"',
+      "upstreams[3].oauth.clientSecret: required",
     ]);
   });
 

@@ -59,6 +59,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   onProgress?(params: JsonObject): void;
+  /**
+   * Answers this request's 2026-07-28 `input_required` rounds instead of the client-wide handlers
+   * (a client shared by several callers routes each round to the caller that asked). The
+   * capabilities declared stay those of the client-wide handlers.
+   */
+  inputHandlers?: ClientInputHandlers;
 }
 
 export class McpClient {
@@ -141,7 +147,7 @@ export class McpClient {
       >;
       const responses: JsonObject = {};
       for (const [key, input] of Object.entries(requests))
-        responses[key] = await this.answer(input.method, input.params ?? {});
+        responses[key] = await this.answer(input.method, input.params ?? {}, options.inputHandlers);
       current = { ...params, _meta: current._meta, inputResponses: responses };
       if (typeof result.requestState === "string") current.requestState = result.requestState;
     }
@@ -274,8 +280,11 @@ export class McpClient {
     else pending.reject(new JsonRpcError(response.error.code, response.error.message, response.error.data));
   }
 
-  private async answer(method: string, params: JsonObject): Promise<JsonObject> {
-    const handlers = this.options.inputHandlers ?? {};
+  private async answer(
+    method: string,
+    params: JsonObject,
+    handlers: ClientInputHandlers = this.options.inputHandlers ?? {},
+  ): Promise<JsonObject> {
     switch (method) {
       case "elicitation/create":
         if (handlers.elicit) return (await handlers.elicit(params as ElicitRequestParams)) as JsonObject;

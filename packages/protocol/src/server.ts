@@ -90,6 +90,12 @@ export interface McpServerOptions {
   observer?: RequestObserver;
   /** Rate limits and budgets on `tools/call`, checked after validation and before any routing. */
   admission?: ToolAdmission;
+  /**
+   * Called once when a session ends (its transport closed it, it expired, or at shutdown), so state
+   * kept elsewhere per session (an upstream's own session, keyed by `RequestContext.sessionId`)
+   * can go with it. Must not throw.
+   */
+  onSessionClosed?(session: ServerSession): void;
 }
 
 /**
@@ -124,6 +130,7 @@ export class McpServer {
   readonly tasks: TaskBackend | undefined;
   readonly observer: RequestObserver | undefined;
   readonly admission: ToolAdmission | undefined;
+  private readonly sessionClosed: ((session: ServerSession) => void) | undefined;
   private readonly extraCapabilities: ServerCapabilities;
   private readonly sessions = new Set<ServerSession>();
   private capabilitiesCache: ServerCapabilities | undefined;
@@ -150,6 +157,7 @@ export class McpServer {
     this.tasks = options.tasks;
     this.observer = options.observer;
     this.admission = options.admission;
+    this.sessionClosed = options.onSessionClosed;
     if (this.tasks) {
       const extensions = { ...(this.extraCapabilities.extensions ?? {}), [TASKS_EXTENSION]: {} };
       this.extraCapabilities = { ...this.extraCapabilities, extensions };
@@ -183,6 +191,7 @@ export class McpServer {
   /** @internal */
   forget(session: ServerSession): void {
     this.sessions.delete(session);
+    this.sessionClosed?.(session);
   }
 
   /** Tells clients a list changed without a catalogue change (content behind the same names moved). */

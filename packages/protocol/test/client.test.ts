@@ -117,6 +117,17 @@ describe("McpClient, modern era", () => {
     expect(typeof calls[1]?.params.requestState).toBe("string");
   });
 
+  it("answers a call's input_required rounds with that call's own handlers when given", async () => {
+    const { client } = pair({ inputHandlers: answers });
+    await client.connect();
+    const own: ClientInputHandlers = {
+      elicit: async () => ({ action: "accept", content: { name: "Grace" } }),
+    };
+    const result = await client.callTool("ask_name", {}, { inputHandlers: own });
+    expect(result.content).toEqual([{ type: "text", text: "Hello, Grace" }]);
+    expect((await client.callTool("ask_name")).content).toEqual([{ type: "text", text: "Hello, Ada" }]);
+  });
+
   it("gives up after maxInputRounds", async () => {
     const { client } = pair({ inputHandlers: answers, maxInputRounds: 1 });
     await client.connect();

@@ -4,6 +4,7 @@
  * under one cork of the socket, so a pipelining client costs one `writev`, not one per frame;
  * frames are never merged, because a merged array would read as a batch response.
  */
+import { randomUUID } from "node:crypto";
 import type { Duplex } from "node:stream";
 import {
   type DecodedFrame,
@@ -58,7 +59,8 @@ export class WebSocketConnection {
     this.socket = init.socket;
     this.onEvent = init.onEvent;
     const channel = { send: (message: JsonRpcMessage) => this.push(message) };
-    this.session = init.server.createSession(channel, init.session);
+    // A connection is a session: its id keys per-session state elsewhere (an upstream's own session).
+    this.session = init.server.createSession(channel, { ...init.session, id: randomUUID() });
     this.gate =
       init.admission === undefined
         ? undefined

@@ -1,8 +1,9 @@
 /**
  * @module Applying a new config to a running runtime: loaded and validated like the first one
  * (same env and flags on top), diffed, refused whole when any change needs a restart or a plugin
- * cannot start, else applied atomically: plugins swapped, tokens and log level updated. Reloads
- * run one at a time, in the order they were asked for.
+ * or upstream cannot start (or their names collide), else applied atomically: plugins and
+ * upstreams swapped in one catalogue step, tokens and log level updated. Reloads run one at a
+ * time, in the order they were asked for.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -19,8 +20,16 @@ import type { Executor } from "../executor/executor.js";
 import type { Logger } from "../logger.js";
 import type { LoadedPlugin } from "../plugins/load.js";
 import type { RegisterHooks } from "../plugins/register.js";
+import type { Federation } from "../upstreams/federation.js";
+import type { UpstreamSwap } from "../upstreams/members.js";
 import { restartOnlyChanges } from "./live-changes.js";
-import { commitPlugins, preparePlugins, retirePlugins } from "./plugin-swap.js";
+import {
+  commitPlugins,
+  type PluginSwap,
+  preparePlugins,
+  retirePlugins,
+  revertPlugins,
+} from "./plugin-swap.js";
 
 export type ReloadSource = "sidecar" | "sighup" | "file";
 
@@ -50,6 +59,8 @@ export interface ReloadTarget {
   readonly executor: Executor;
   readonly notifier: ChangeNotifier;
   readonly hooks: RegisterHooks;
+  /** the hosted MCP servers (their own catalogue entries, swapped with the plugins') */
+  readonly upstreams: Federation;
   readonly logger: Logger;
   /** what the runtime was started with, re-applied on top of every reloaded file */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -95,18 +106,9 @@ export class ConfigReloader {
     if (next.auth.mode !== target.config.auth.mode) {
       return refused(version, "auth.mode: cannot change while running (restart the runtime to apply it)");
     }
-    let swap: Awaited<ReturnType<typeof preparePlugins>> | undefined;
-    if (changes.some((change) => change.section === "plugins")) {
-      try {
-        swap = await preparePlugins(target.plugins, next.plugins, loaded.baseDir, target.executor);
-        commitPlugins(target.catalog, swap, target.notifier, target.hooks);
-      } catch (cause) {
-        if (swap) await Promise.allSettled(swap.started.map((p) => p.host.close()));
-        return refused(version, `plugins: ${cause instanceof Error ? cause.message : String(cause)}`);
-      }
-      for (const plugin of swap.started) target.addPlugin(plugin);
-      target.plugins = swap.next;
-    }
+    const swapped = await this.swap(target, next, loaded.baseDir, changes);
+    if (!swapped.ok) return refused(version, swapped.reason);
+    const { plugins: swap, upstreams } = swapped;
     target.config = next;
     target.logger.setLevel(next.telemetry.logLevel);
     target.applied(next);
@@ -116,9 +118,68 @@ export class ConfigReloader {
         target.logger.warn({ msg: "closing a replaced plugin failed", error: String(cause) }),
       );
     }
+    if (upstreams && upstreams.retired.length > 0) void target.upstreams.retire(upstreams);
     return { ok: true, version, changes: changes.map((change) => change.path) };
   }
+
+  /**
+   * Starts what the new plugins and upstreams need beside the running ones, then changes the
+   * catalogue in one synchronous step; anything that cannot start or collides refuses it all.
+   */
+  private async swap(
+    target: ReloadTarget,
+    next: RuntimeConfig,
+    baseDir: string,
+    changes: readonly { section: string }[],
+  ): Promise<Swapped> {
+    let plugins: PluginSwap | undefined;
+    let upstreams: UpstreamSwap | undefined;
+    const fail = async (section: string, cause: unknown): Promise<Swapped> => {
+      if (plugins) await Promise.allSettled(plugins.started.map((p) => p.host.close()));
+      if (upstreams) await target.upstreams.discard(upstreams);
+      return { ok: false, reason: `${section}: ${cause instanceof Error ? cause.message : String(cause)}` };
+    };
+    const [pluginsPrepared, upstreamsPrepared] = await Promise.allSettled([
+      changes.some((change) => change.section === "plugins")
+        ? preparePlugins(target.plugins, next.plugins, baseDir, target.executor)
+        : undefined,
+      changes.some((change) => change.section === "upstreams")
+        ? target.upstreams.prepare(next.upstreams)
+        : undefined,
+    ]);
+    if (pluginsPrepared.status === "fulfilled") plugins = pluginsPrepared.value;
+    if (upstreamsPrepared.status === "fulfilled") upstreams = upstreamsPrepared.value;
+    if (pluginsPrepared.status === "rejected") return fail("plugins", pluginsPrepared.reason);
+    if (upstreamsPrepared.status === "rejected") return fail("upstreams", upstreamsPrepared.reason);
+    // The catalogue step: plugins first (upstream collisions name the new plugins), undone whole.
+    const current = target.plugins;
+    if (plugins) {
+      try {
+        commitPlugins(target.catalog, plugins, target.notifier, target.hooks);
+      } catch (cause) {
+        return fail("plugins", cause);
+      }
+      target.plugins = plugins.next;
+    }
+    if (upstreams) {
+      try {
+        target.upstreams.commit(upstreams);
+      } catch (cause) {
+        if (plugins) {
+          revertPlugins(target.catalog, plugins, target.notifier, target.hooks);
+          target.plugins = current;
+        }
+        return fail("upstreams", cause);
+      }
+    }
+    if (plugins) for (const plugin of plugins.started) target.addPlugin(plugin);
+    return { ok: true, plugins, upstreams };
+  }
 }
+
+type Swapped =
+  | { ok: true; plugins: PluginSwap | undefined; upstreams: UpstreamSwap | undefined }
+  | { ok: false; reason: string };
 
 function refused(version: string, reason: string): ReloadOutcome {
   return { ok: false, version, changes: [], reason };

@@ -8,6 +8,7 @@ import type { ConfigChange } from "@mcp-runtime/config";
 /** Paths (and everything under them) applied live. */
 const LIVE_PREFIXES = [
   "plugins",
+  "upstreams",
   "auth.tokens",
   "auth.oauth.scopes",
   "limits",

@@ -59,11 +59,37 @@ export function commitPlugins(
       registered.push(plugin.host);
     }
   } catch (cause) {
-    const addedKeys = registered.map((host) => catalogKeys(host.manifest));
-    catalog.remove((key, kind) => addedKeys.some((keys) => keys.has(`${kind}\0${key}`)));
-    for (const plugin of swap.retired) registerPlugin(catalog, plugin.host, notifier, hooks);
+    undo(catalog, registered, swap.retired, notifier, hooks);
     throw cause;
   }
+}
+
+/** Undoes a committed swap (a later step of the same reload failed): the catalogue is as before. */
+export function revertPlugins(
+  catalog: Catalog,
+  swap: PluginSwap,
+  notifier: ChangeNotifier,
+  hooks: RegisterHooks,
+): void {
+  undo(
+    catalog,
+    swap.started.map((plugin) => plugin.host),
+    swap.retired,
+    notifier,
+    hooks,
+  );
+}
+
+function undo(
+  catalog: Catalog,
+  added: readonly PluginHost[],
+  retired: readonly LoadedPlugin[],
+  notifier: ChangeNotifier,
+  hooks: RegisterHooks,
+): void {
+  const addedKeys = added.map((host) => catalogKeys(host.manifest));
+  catalog.remove((key, kind) => addedKeys.some((keys) => keys.has(`${kind}\0${key}`)));
+  for (const plugin of retired) registerPlugin(catalog, plugin.host, notifier, hooks);
 }
 
 /** Closes replaced hosts once their calls are done, or when their call timeout has passed. */

@@ -1,0 +1,101 @@
+/**
+ * @module One downstream request relayed to an upstream: the upstream session that serves its
+ * caller, cancellation, progress, logs, and the upstream's elicitation / sampling / roots requests
+ * answered by the downstream client. A 2026-07-28 request cannot wait for the client: asking
+ * unwinds it with `input_required`. The upstream call is then cancelled, and the client's retry
+ * issues it again from the start; this time the same questions (asked in the same order, so under
+ * the same keys) are answered from the retry's `inputResponses`.
+ */
+import {
+  type CreateMessageRequestParams,
+  type ElicitRequestParams,
+  InputRequiredSignal,
+  type LoggingLevel,
+  type RequestContext,
+} from "@mcp-runtime/protocol";
+import type { Upstream, UpstreamCallOptions, UpstreamSession } from "./types.js";
+
+/** An upstream as calls reach it, with its calls in flight (a replaced one closes once they end). */
+export interface RelayTarget {
+  readonly upstream: Upstream;
+  inFlight: number;
+}
+
+/**
+ * The key of the upstream session that serves a request: its downstream session, else its
+ * subject, else the anonymous pool (what `Upstream.session` expects).
+ */
+export function downstreamKey(ctx: RequestContext): string {
+  const id = ctx.sessionId;
+  if (id !== undefined) return id;
+  const subject = ctx.identity.subject;
+  return subject === undefined ? "anon" : `sub:${subject}`;
+}
+
+/** Runs `invoke` on the caller's upstream session with the call's options. */
+export async function relay<T>(
+  target: RelayTarget,
+  ctx: RequestContext,
+  invoke: (session: UpstreamSession, options: UpstreamCallOptions) => Promise<T>,
+): Promise<T> {
+  target.inFlight++;
+  const call = new RelayedCall(ctx);
+  try {
+    const session = await target.upstream.session(downstreamKey(ctx));
+    const result = await invoke(session, call.options);
+    // The upstream may have answered (an error for the question it asked) before the abort landed.
+    if (call.unwound !== undefined) throw call.unwound;
+    return result;
+  } catch (cause) {
+    throw call.unwound ?? cause;
+  } finally {
+    call.end();
+    target.inFlight--;
+  }
+}
+
+/**
+ * The options of one upstream call. Only what crosses as protocol data goes upstream: the
+ * arguments, a progress token of the supervisor's own, and the answers to the upstream's questions;
+ * the downstream request's `_meta` and headers (its token) never do.
+ */
+class RelayedCall {
+  readonly options: UpstreamCallOptions;
+  unwound: InputRequiredSignal | undefined;
+  private readonly controller = new AbortController();
+  private readonly downstream: AbortSignal;
+  private readonly onAbort = (): void => this.controller.abort(this.downstream.reason);
+
+  constructor(ctx: RequestContext) {
+    this.downstream = ctx.signal;
+    if (this.downstream.aborted) this.controller.abort(this.downstream.reason);
+    else this.downstream.addEventListener("abort", this.onAbort, { once: true });
+    this.options = {
+      signal: this.controller.signal,
+      onLog: (level: LoggingLevel, data: unknown, logger: string | undefined) => ctx.log(level, data, logger),
+      input: {
+        elicit: (params: ElicitRequestParams) => this.ask(ctx.elicit(params)),
+        sample: (params: CreateMessageRequestParams) => this.ask(ctx.sample(params)),
+        listRoots: () => this.ask(ctx.listRoots()),
+      },
+    };
+    // No progress token upstream unless the downstream caller asked for progress.
+    if (ctx.progressToken !== undefined)
+      this.options.onProgress = (progress, total, message) => ctx.progress(progress, total, message);
+  }
+
+  /** A question the downstream must answer first (2026-07-28): the upstream call is cancelled. */
+  private ask<T>(answer: Promise<T>): Promise<T> {
+    return answer.catch((cause: unknown) => {
+      if (cause instanceof InputRequiredSignal && this.unwound === undefined) {
+        this.unwound = cause;
+        this.controller.abort("input required from the downstream client");
+      }
+      throw cause;
+    });
+  }
+
+  end(): void {
+    this.downstream.removeEventListener("abort", this.onAbort);
+  }
+}
