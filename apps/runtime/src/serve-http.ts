@@ -7,6 +7,7 @@ import type { SessionCluster } from "@mcp-runtime/transport-http/redis";
 import { attachWebSocket } from "@mcp-runtime/transport-ws";
 import type { Logger } from "./logger.js";
 import type { Runtime } from "./runtime.js";
+import { serveMetrics } from "./telemetry/metrics-route.js";
 
 export interface ServeHttpHooks {
   /** Overrides `/readyz` while it answers (a passive standby node); see the transport's `readiness`. */
@@ -46,19 +47,8 @@ export async function serveHttp(
   if (auth) runtime.onConfigApplied((config) => auth.update(config.auth));
   const metrics = runtime.metrics;
   const routes = metrics && {
-    "/metrics": (_req: unknown, res: import("node:http").ServerResponse) => {
-      metrics.metrics().then(
-        (text) => {
-          res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
-          res.end(text);
-        },
-        (cause: unknown) => {
-          logger.warn({ msg: "metrics scrape failed", error: String(cause) });
-          res.writeHead(500, { "content-type": "text/plain" });
-          res.end("metrics unavailable\n");
-        },
-      );
-    },
+    "/metrics": (_req: unknown, res: import("node:http").ServerResponse) =>
+      serveMetrics(metrics, logger, res),
   };
   // Per-client limits (live on reload); without a rule the check answers 0 at once.
   const admission = { admit: runtime.policy.limits.admitClient, trustProxyHops: settings.trustProxyHops };

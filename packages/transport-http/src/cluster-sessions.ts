@@ -13,6 +13,7 @@ import {
   type Implementation,
   isRequest,
   type JsonObject,
+  type JsonRpcId,
   type JsonRpcMessage,
   type JsonRpcRequest,
   type LegacySessionSnapshot,
@@ -20,7 +21,7 @@ import {
 } from "@mcp-runtime/protocol";
 import type { BusMessage, ClusterEvent, SessionCluster, SessionState } from "./cluster.js";
 import { ClusterEvents } from "./cluster-events.js";
-import type { EndpointContext } from "./context.js";
+import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { LegacySession, type ReplicaLink, STANDALONE_STREAM, type StreamResumer } from "./legacy-session.js";
 import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
@@ -491,4 +492,31 @@ export class ClusterCapacityError extends Error {
     super("too many sessions on this node");
     this.name = "ClusterCapacityError";
   }
+}
+
+/**
+ * The shared store failed a request that needs it: logged, and answered 503 with Retry-After (5 s
+ * when this node is full of sessions, 1 s when the store is away). `res` undefined: log only.
+ */
+export function storeFailed(
+  ctx: EndpointContext,
+  res: ServerResponse | undefined,
+  cause: unknown,
+  id: JsonRpcId | null = null,
+): void {
+  const full = cause instanceof ClusterCapacityError;
+  if (!full)
+    ctx.options.onEvent({
+      msg: "session store unavailable",
+      error: cause instanceof Error ? cause.message : String(cause),
+    });
+  if (res === undefined) return;
+  ctx.replies.error(
+    res,
+    503,
+    TRANSPORT_ERROR,
+    full ? "Too many sessions; retry later" : "Session store unavailable; retry later",
+    id,
+    { "retry-after": full ? "5" : "1" },
+  );
 }

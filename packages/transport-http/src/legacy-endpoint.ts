@@ -17,7 +17,7 @@ import {
   type ServerSession,
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
-import { ClusterCapacityError, type ClusterSessions, streamOfEvent } from "./cluster-sessions.js";
+import { type ClusterSessions, storeFailed, streamOfEvent } from "./cluster-sessions.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
 import { legacyStatus, replyHeaders, writeStatus } from "./http-replies.js";
 import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
@@ -60,20 +60,7 @@ function findSession(
   return ctx.cluster.find(sessionId, grant).then(
     (record) => checkSession(ctx, req, res, subject, id, record),
     (cause: unknown) => {
-      const full = cause instanceof ClusterCapacityError;
-      if (!full)
-        ctx.options.onEvent({
-          msg: "session store unavailable",
-          error: cause instanceof Error ? cause.message : String(cause),
-        });
-      ctx.replies.error(
-        res,
-        503,
-        TRANSPORT_ERROR,
-        full ? "Too many sessions; retry later" : "Session store unavailable; retry later",
-        id,
-        { "retry-after": full ? "5" : "1" },
-      );
+      storeFailed(ctx, res, cause, id);
       return undefined;
     },
   );
@@ -178,13 +165,7 @@ async function initialize(
     } catch (cause) {
       ctx.sessions.delete(record.id);
       record.close("session store unavailable");
-      ctx.options.onEvent({
-        msg: "session store unavailable",
-        error: cause instanceof Error ? cause.message : String(cause),
-      });
-      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Session store unavailable; retry later", response.id, {
-        "retry-after": "1",
-      });
+      storeFailed(ctx, res, cause, response.id);
       return;
     }
   }
@@ -253,6 +234,24 @@ async function serveStateless(
   }
 }
 
+/**
+ * The session a GET or DELETE names. Without Mcp-Session-Id: 405, since 2026-07-28 has neither
+ * (spec §5.1), which tells a modern client there is no stream to open.
+ */
+async function sessionOf(
+  ctx: EndpointContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  subject: string | undefined,
+  grant: ToolGrant | undefined,
+): Promise<LegacySession | undefined> {
+  if (header(req, "mcp-session-id") === undefined) {
+    writeStatus(res, 405, { allow: "POST" });
+    return undefined;
+  }
+  return findSession(ctx, req, res, subject, null, grant);
+}
+
 /** GET with a session: the standalone stream, or a resumed one when Last-Event-ID names it. */
 export async function handleLegacyGet(
   ctx: EndpointContext,
@@ -261,13 +260,7 @@ export async function handleLegacyGet(
   subject: string | undefined,
   grant?: ToolGrant,
 ): Promise<void> {
-  if (header(req, "mcp-session-id") === undefined) {
-    // 2026-07-28 has no GET stream (spec §5.1): 405 tells a modern client there is none.
-    writeStatus(res, 405, { allow: "POST" });
-    return;
-  }
-  let record = findSession(ctx, req, res, subject, null, grant);
-  if (record !== undefined && !(record instanceof LegacySession)) record = await record;
+  const record = await sessionOf(ctx, req, res, subject, grant);
   if (record === undefined) return;
   const accept = req.headers.accept;
   if (accept !== undefined && !accept.includes("text/event-stream") && !accept.includes("*/*")) {
@@ -309,25 +302,13 @@ export async function handleLegacyDelete(
   subject: string | undefined,
   grant?: ToolGrant,
 ): Promise<void> {
-  if (header(req, "mcp-session-id") === undefined) {
-    writeStatus(res, 405, { allow: "POST" });
-    return;
-  }
-  let record = findSession(ctx, req, res, subject, null, grant);
-  if (record !== undefined && !(record instanceof LegacySession)) record = await record;
+  const record = await sessionOf(ctx, req, res, subject, grant);
   if (record === undefined) return;
   ctx.sessions.delete(record.id);
   record.close("session deleted by the client");
   if (ctx.cluster !== undefined) {
-    try {
-      await ctx.cluster.remove(record);
-    } catch (cause) {
-      ctx.options.onEvent({
-        msg: "session store unavailable",
-        error: cause instanceof Error ? cause.message : String(cause),
-      });
-      // It expires in the store with its time to live; the client is done with it either way.
-    }
+    // Failing that, it expires in the store with its time to live; the client is done with it.
+    await ctx.cluster.remove(record).catch((cause: unknown) => storeFailed(ctx, undefined, cause));
   }
   writeStatus(res, 200);
 }

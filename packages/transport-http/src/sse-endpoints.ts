@@ -6,6 +6,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type DecodedFrame, decodeFrame, type JsonRpcResponse } from "@mcp-runtime/protocol";
+import { storeFailed } from "./cluster-sessions.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
 import { CLOSE_CONNECTION, writeStatus } from "./http-replies.js";
 import { LegacySession } from "./legacy-session.js";
@@ -45,13 +46,7 @@ export async function handleSseOpen(
     } catch (cause) {
       ctx.sessions.delete(record.id);
       record.close("session store unavailable");
-      ctx.options.onEvent({
-        msg: "session store unavailable",
-        error: cause instanceof Error ? cause.message : String(cause),
-      });
-      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Session store unavailable; retry later", null, {
-        "retry-after": "1",
-      });
+      storeFailed(ctx, res, cause);
       return;
     }
   }
@@ -73,12 +68,7 @@ export async function handleSseOpen(
     record.close("client closed the SSE stream");
     // The stream is the session: it ends on every node (a drain leaves the cluster instead).
     if (cluster !== undefined && !ctx.lifecycle.draining)
-      cluster.remove(record).catch((cause: unknown) =>
-        ctx.options.onEvent({
-          msg: "session store unavailable",
-          error: cause instanceof Error ? cause.message : String(cause),
-        }),
-      );
+      cluster.remove(record).catch((cause: unknown) => storeFailed(ctx, undefined, cause));
   });
 }
 
@@ -96,13 +86,7 @@ export async function handleSseMessage(
     try {
       record = await ctx.cluster.find(sessionId, grant);
     } catch (cause) {
-      ctx.options.onEvent({
-        msg: "session store unavailable",
-        error: cause instanceof Error ? cause.message : String(cause),
-      });
-      ctx.replies.error(res, 503, TRANSPORT_ERROR, "Session store unavailable; retry later", null, {
-        "retry-after": "1",
-      });
+      storeFailed(ctx, res, cause);
       return;
     }
   }

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import type { WorkerHealth } from "@mcp-runtime/queue";
 import type { RuntimeMetrics } from "@mcp-runtime/telemetry";
 import type { Logger } from "../logger.js";
+import { serveMetrics } from "../telemetry/metrics-route.js";
 
 export interface WorkerHealthOptions {
   host: string;
@@ -48,19 +49,7 @@ export async function startWorkerHealth(options: WorkerHealthOptions): Promise<W
     },
   };
   if (metrics) {
-    routes["/metrics"] = (res) => {
-      metrics.metrics().then(
-        (text) => {
-          res.writeHead(200, { "content-type": metrics.contentType, "cache-control": "no-store" });
-          res.end(text);
-        },
-        (cause: unknown) => {
-          logger.warn({ msg: "metrics scrape failed", error: String(cause) });
-          res.writeHead(500, { "content-type": "text/plain" });
-          res.end("metrics unavailable\n");
-        },
-      );
-    };
+    routes["/metrics"] = (res) => serveMetrics(metrics, logger, res);
   }
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
