@@ -88,11 +88,19 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     startPlugins(config.plugins, baseDir, options.executor ?? chooseExecutor(process.env, logger));
   const createOne = options.createUpstream ?? createUpstream;
   let upstreamDeps: UpstreamDeps | undefined;
-  const makeUpstream = (entry: UpstreamEntry): Upstream =>
-    createOne(
+  const makeUpstream = (entry: UpstreamEntry): Upstream => {
+    // Without auth a stateless (2026-07-28) caller has neither session nor subject: all of them
+    // share the "anon" upstream session. Sessions of 2025-era clients stay apart.
+    if (entry.sharing === "perSession" && config.auth.mode === "none")
+      logger.warn({
+        msg: "perSession upstream without auth: 2026-07-28 callers share one upstream session",
+        upstream: entry.id,
+      });
+    return createOne(
       entry,
       upstreamDeps ?? { logger, clientInfo: { name: "mcp-runtime", version: RUNTIME_VERSION } },
     );
+  };
   let launch: Launch | undefined;
   let federation: Federation | undefined;
   let tasks: TaskRuntime | undefined;

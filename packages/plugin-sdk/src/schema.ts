@@ -58,7 +58,9 @@ let ajv: Ajv2020.default | undefined;
 function compiler(): Ajv2020.default {
   if (ajv === undefined) {
     const Ajv = (createRequire(import.meta.url)("ajv/dist/2020.js") as typeof Ajv2020).default;
-    ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false });
+    // logger: false: an unknown `format` is ignored, as strict: false asks, without a line of
+    // plain text on stderr (the runtime's logs are JSON lines; hosted servers' schemas use many).
+    ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true, coerceTypes: false, logger: false });
   }
   return ajv;
 }
