@@ -10,7 +10,8 @@
  * only with its Idempotency-Key (a node killed mid-request leaves the client without an answer,
  * and the key makes the retry join the first job), then its task is polled on any node. An SDK
  * 1.x count whose node died before answering anything gets nginx's 502 (nothing can deliver an
- * answer to such a POST); it must then not have run at all ("refused", see `refused`).
+ * answer to such a POST); it must then not have run at all ("refused", see `refused`). The SDK 1.x
+ * task client, whose task poll died with its node, asks for the task's result again (a read).
  */
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, realpath, rm } from "node:fs/promises";
@@ -267,6 +268,7 @@ async function legacyTaskClient(
       retries: 0,
     };
     records.push(record);
+    let taskId: string | undefined;
     try {
       const stream = client.experimental.tasks.callToolStream(
         { name: "count", arguments: { callId, ms: durationOf(index, n) } },
@@ -274,12 +276,31 @@ async function legacyTaskClient(
         { task: { ttl: 60_000 }, timeout: 20_000 },
       );
       for await (const message of stream) {
-        if (message.type === "result") record.detail = textOf(message.result);
+        if (message.type === "taskCreated") taskId = message.task.taskId;
+        else if (message.type === "result") record.detail = textOf(message.result);
         else if (message.type === "error") throw message.error;
       }
       record.ok = record.detail === `done:${callId}`;
     } catch (error) {
       record.detail = `task: ${describeError(error)}`;
+      // A task poll (tasks/get, tasks/result) that died with its node: the task lives on, and a
+      // task-aware client asks for its result again, on whichever node answers. Reads only: the
+      // call itself is never re-issued.
+      if (taskId !== undefined && isTransportError(error)) {
+        const id = taskId;
+        try {
+          const result = await retryingTransport(() =>
+            client.experimental.tasks.getTaskResult(id, CallToolResultSchema, {
+              timeout: 20_000,
+            }),
+          );
+          record.detail = textOf(result);
+          record.ok = record.detail === `done:${callId}`;
+          record.retries = 1;
+        } catch (again) {
+          record.detail = `task ${id}: ${describeError(again)} (after ${record.detail})`;
+        }
+      }
     }
     failuresInARow = record.ok ? 0 : failuresInARow + 1;
   }

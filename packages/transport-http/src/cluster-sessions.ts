@@ -29,6 +29,11 @@ import { isOpen, startSse, writeSseMessage } from "./sse.js";
 
 /** How often a resumer waiting on another node's stream re-reads it and checks that node is alive. */
 const OWNER_CHECK_MS = 1000;
+/**
+ * Requests about a job (2025-11-25 tasks): made resumable as they arrive, since their answer is
+ * the only way the client learns a job's outcome; they are reads, safe to deliver again.
+ */
+export const JOB_READS: ReadonlySet<string> = new Set(["tasks/get", "tasks/result"]);
 /** Priming needs 2025-11-25 clients: older ones may choke on an event with empty data. */
 const PRIMING_VERSIONS = new Set(["2025-11-25"]);
 
@@ -272,7 +277,7 @@ export class ClusterSessions implements ReplicaLink {
       version !== undefined &&
       PRIMING_VERSIONS.has(version) &&
       isRequest(message) &&
-      message.method === "tools/call"
+      (message.method === "tools/call" || JOB_READS.has(message.method))
     );
   }
 

@@ -17,7 +17,7 @@ import {
   type ServerSession,
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
-import { type ClusterSessions, storeFailed, streamOfEvent } from "./cluster-sessions.js";
+import { type ClusterSessions, JOB_READS, storeFailed, streamOfEvent } from "./cluster-sessions.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
 import { legacyStatus, replyHeaders, writeStatus } from "./http-replies.js";
 import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
@@ -196,6 +196,8 @@ async function serveFrame(
   if (cluster !== undefined && frame.kind === "message" && cluster.primes(record, frame.message)) {
     reply.callKey = cluster.callKey(record, frame.message);
     reply.armResumable(cluster.resumable(record, streamId, frame.message, reply, res));
+    // A read of a job's state is the client's only way to its outcome: resumable from the start.
+    if (JOB_READS.has(frame.message.method)) await reply.durable();
   }
   ctx.lifecycle.begin();
   try {
