@@ -13,9 +13,12 @@
  *                      commit before a hot-path change), as "mcp-runtime-modern-compare"
  *   --policy           also measure the modern target with the memory and the Redis limiter checking
  *                      every request (limits never reached), and cached vs uncached resources/read
+ *   --upstream         also measure server-everything's echo hosted over stdio behind the runtime, beside
+ *                      supergateway, mcp-proxy and server-everything's own Streamable HTTP mode
+ *   --only a,b         passed to the harness: measure only these rows (anchors and targets)
  * Results: tools/bench/results/<time>.json and a markdown table on stdout.
  */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,6 +26,13 @@ import { parseArgs } from "node:util";
 import { locateHarness, prepareHarness } from "./harness.mjs";
 import { limiterConfigs, readProbe, startBenchRedis } from "./policy-probes.mjs";
 import { idleSessions, median, soak, startup } from "./probes.mjs";
+import {
+  markTargets,
+  startRssSampler,
+  upstreamRatios,
+  upstreamTable,
+  upstreamTargets,
+} from "./upstream-targets.mjs";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const repoRoot = join(here, "..", "..");
@@ -47,6 +57,8 @@ const { values } = parseArgs({
     telemetry: { type: "boolean", default: false },
     policy: { type: "boolean", default: false },
     compare: { type: "string" },
+    upstream: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 
@@ -74,7 +86,6 @@ const telemetryConfig = (telemetry) => {
 
 /** The OTLP sink and the sidecar the telemetry targets talk to; both pinned off the server's core. */
 async function startTelemetryPeers() {
-  const { spawn } = await import("node:child_process");
   const started = (command, args, ready) =>
     new Promise((resolve, reject) => {
       const child = spawn("taskset", ["-c", "1", process.execPath, ...args], {
@@ -140,9 +151,9 @@ function policyTargets(configs) {
   ];
 }
 
-function throughput(peers, limiters) {
+async function throughput(peers, limiters) {
   const harness = prepareHarness(locateHarness(repoRoot), workDir);
-  const args = [
+  const args = markTargets([
     "--out",
     join(workDir, "harness-results"),
     "--runs",
@@ -150,6 +161,7 @@ function throughput(peers, limiters) {
     "--duration",
     values.duration ?? (values.quick ? "5" : "10"),
     ...(values.quick ? ["--warmup", "12"] : []),
+    ...(values.only ? ["--only", values.only] : []),
     "--target",
     "mcp-runtime-modern",
     "--cmd",
@@ -186,16 +198,21 @@ function throughput(peers, limiters) {
           "--modern",
         ]
       : []),
-  ];
+    ...(values.upstream ? upstreamTargets(repoRoot, workDir, cli).args : []),
+  ]);
   log(`harness: ${harness}/run.sh ${args.join(" ")}`);
-  const run = spawnSync(join(harness, "run.sh"), args, { stdio: ["ignore", "inherit", "inherit"] });
-  if (run.status !== 0) log(`harness exited with ${run.status}`);
+  const sampler = startRssSampler();
+  const status = await new Promise((resolve) =>
+    spawn(join(harness, "run.sh"), args, { stdio: ["ignore", "inherit", "inherit"] }).once("exit", resolve),
+  );
+  const rss = sampler.stop();
+  if (status !== 0) log(`harness exited with ${status}`);
   const dir = join(workDir, "harness-results");
   const newest = readdirSync(dir)
     .filter((f) => f.endsWith(".json"))
     .sort()
     .at(-1);
-  return JSON.parse(readFileSync(join(dir, newest), "utf8"));
+  return { ...JSON.parse(readFileSync(join(dir, newest), "utf8")), rssSampled: rss };
 }
 
 /** Each telemetry variant's req/s as a share of the same build with telemetry off. */
@@ -252,7 +269,7 @@ if (!values["no-throughput"]) {
   const redis = values.policy ? await startBenchRedis(workDir) : undefined;
   let result;
   try {
-    result = throughput(peers, redis && limiterConfigs(workDir, redis.url));
+    result = await throughput(peers, redis && limiterConfigs(workDir, redis.url));
   } finally {
     peers?.stop();
     redis?.stop();
@@ -291,6 +308,29 @@ if (!values["no-throughput"]) {
       : []),
     "",
   );
+  if (values.upstream) {
+    const perRunUpstream = upstreamRatios(result.runs);
+    const medUp = (key) => median(perRunUpstream.map((r) => r[key]).filter((x) => x !== undefined));
+    report.upstream = {
+      commands: upstreamTargets(repoRoot, workDir, cli).commands,
+      ratiosPerRun: perRunUpstream,
+      upstreamVsGateway: medUp("upstreamVsGateway"),
+      upstreamModernVsGateway: medUp("upstreamModernVsGateway"),
+      rss: result.rssSampled,
+    };
+    const perRunText = (key) =>
+      perRunUpstream.map((r) => `${fmt(r[key])} (vs ${r.fasterGateway})`).join(" / ");
+    lines.push(
+      "### Hosting server-everything over stdio (`--upstream`)",
+      "",
+      ...upstreamTable(result.runs, result.rssSampled ?? {}, fmt),
+      "",
+      `Runtime (2025-11-25 session) ÷ faster gateway: median ${fmt(report.upstream.upstreamVsGateway)} (per run ${perRunText("upstreamVsGateway")}; target ≥ 3: ${target(report.upstream.upstreamVsGateway, 3)}).`,
+      `Runtime (2026-07-28) ÷ faster gateway: median ${fmt(report.upstream.upstreamModernVsGateway)} (per run ${perRunText("upstreamModernVsGateway")}).`,
+      "RSS: the target's whole process tree (gateway or runtime plus its server-everything child), sampled every 0.5 s over warm-up and measurement: half-way through the process's life → at 90 % of it (growth after warm-up), and the peak.",
+      "",
+    );
+  }
 }
 if (values.policy) {
   log("read probe: cached vs uncached resources/read");

