@@ -7,6 +7,7 @@
 import type { JsonRpcMessage } from "@mcp-runtime/protocol";
 import type { SessionCluster } from "./cluster.js";
 import type { EventStore } from "./event-store.js";
+import { STANDALONE_STREAM } from "./legacy-session.js";
 
 /** Receives this node's own events: `message` undefined means the stream ended. */
 export type EventTap = (
@@ -15,9 +16,6 @@ export type EventTap = (
   id: string,
   message: JsonRpcMessage | undefined,
 ) => void;
-
-/** Stream id of the standalone GET stream (also in legacy-session.ts, which imports nothing from here). */
-const STANDALONE = "0";
 
 export class ClusterEvents implements EventStore {
   private seq = 0;
@@ -35,7 +33,7 @@ export class ClusterEvents implements EventStore {
     if (this.closed) return id;
     this.cluster.appendEvent(sessionId, streamId, id, message, this.ttlMs);
     // The standalone stream is only ever resumed on the node that writes it (its home).
-    if (streamId !== STANDALONE)
+    if (streamId !== STANDALONE_STREAM)
       this.cluster.publish(sessionId, { t: "ev", stream: streamId, id, m: message });
     this.tap(sessionId, streamId, id, message);
     return id;

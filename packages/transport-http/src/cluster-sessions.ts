@@ -25,7 +25,7 @@ import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
 import { LegacySession, type ReplicaLink, STANDALONE_STREAM, type StreamResumer } from "./legacy-session.js";
 import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
-import { isOpen, startSse, writeSseMessage } from "./sse.js";
+import { isOpen, startSse, writePriming, writeSseMessage } from "./sse.js";
 
 /** How often a resumer waiting on another node's stream re-reads it and checks that node is alive. */
 const OWNER_CHECK_MS = 1000;
@@ -60,12 +60,6 @@ function toSnapshot(state: SessionState): LegacySessionSnapshot {
     logLevel: state.logLevel as LoggingLevel | undefined,
     subscriptions: [...state.subscriptions],
   };
-}
-
-/** The stream an event id belongs to (ids are `<stream>_<suffix>`), or undefined when malformed. */
-export function streamOfEvent(eventId: string): string | undefined {
-  const cut = eventId.lastIndexOf("_");
-  return cut <= 0 ? undefined : eventId.slice(0, cut);
 }
 
 /**
@@ -320,7 +314,7 @@ export class ClusterSessions implements ReplicaLink {
     startSse(res);
     // Primed again with the client's own position: a client that only knows ids from the stream it
     // reads (the SDKs) can resume from here once more if this connection ends before an event does.
-    res.write(`id: ${lastEventId}\ndata: \n\n`);
+    writePriming(res, lastEventId);
     record.resumers.get(streamId)?.end();
     record.busy++;
     ctx.lifecycle.trackStream(res);

@@ -5,6 +5,12 @@
  */
 import type { JsonRpcMessage } from "@mcp-runtime/protocol";
 
+/** The stream an event id belongs to (ids are `<stream>_<suffix>`), or undefined when malformed. */
+export function streamOfEvent(eventId: string): string | undefined {
+  const cut = eventId.lastIndexOf("_");
+  return cut <= 0 ? undefined : eventId.slice(0, cut);
+}
+
 export interface StoredEvent {
   readonly id: string;
   readonly message: JsonRpcMessage;
@@ -87,10 +93,9 @@ export class MemoryEventStore implements EventStore {
     sessionId: string,
     lastEventId: string,
   ): { streamId: string; events: StoredEvent[] } | undefined {
-    const cut = lastEventId.lastIndexOf("_");
-    if (cut <= 0) return undefined;
-    const streamId = lastEventId.slice(0, cut);
-    const seq = Number(lastEventId.slice(cut + 1));
+    const streamId = streamOfEvent(lastEventId);
+    if (streamId === undefined) return undefined;
+    const seq = Number(lastEventId.slice(streamId.length + 1));
     const log = this.sessions.get(sessionId)?.get(streamId);
     if (!log || !Number.isInteger(seq) || seq < 1 || seq >= log.nextSeq) return undefined;
     // Events before firstSeq were dropped: the client gets what is left rather than nothing.

@@ -17,8 +17,9 @@ import {
   type ServerSession,
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
-import { type ClusterSessions, JOB_READS, storeFailed, streamOfEvent } from "./cluster-sessions.js";
+import { type ClusterSessions, JOB_READS, storeFailed } from "./cluster-sessions.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
+import { streamOfEvent } from "./event-store.js";
 import { legacyStatus, replyHeaders, writeStatus } from "./http-replies.js";
 import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
 import type { ToolGrant } from "./options.js";
@@ -281,7 +282,7 @@ export async function handleLegacyGet(
       : replay.streamId === STANDALONE_STREAM
         ? record.standalone
         : record.streams.get(replay.streamId);
-  if (target === record.standalone && record.standalone.res !== undefined && isOpen(record.standalone.res)) {
+  if (target === record.standalone && record.standaloneOpen) {
     ctx.replies.error(res, 409, TRANSPORT_ERROR, "Conflict: a stream is already open for this session");
     return;
   }
@@ -328,7 +329,7 @@ async function openClusterStream(
     await cluster.resume(record, res, streamId, lastEventId);
     return;
   }
-  if (record.standalone.res !== undefined && isOpen(record.standalone.res)) {
+  if (record.standaloneOpen) {
     ctx.replies.error(res, 409, TRANSPORT_ERROR, "Conflict: a stream is already open for this session");
     return;
   }

@@ -16,6 +16,7 @@ import type { EventStore } from "./event-store.js";
 import type { ToolGrant } from "./options.js";
 import { ReplyStream } from "./reply-stream.js";
 import type { SessionRecord } from "./session-store.js";
+import { isOpen } from "./sse.js";
 import { sessionOptions } from "./tool-grant.js";
 
 /** Stream id of the standalone GET stream; POST streams count up from 1. */
@@ -120,6 +121,12 @@ export class LegacySession implements SessionRecord {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Whether a client holds the standalone stream now (one at a time: another GET is a 409). */
+  get standaloneOpen(): boolean {
+    const res = this.standalone.res;
+    return res !== undefined && isOpen(res);
   }
 
   /** Stream ids name their node in a cluster: two replicas of a session never pick the same id. */

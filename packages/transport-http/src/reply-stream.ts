@@ -11,7 +11,7 @@ import type { ReplyContext } from "./context.js";
 import type { EventStore } from "./event-store.js";
 import { type JsonReplies, replyHeaders, writeStatus } from "./http-replies.js";
 import type { Lifecycle } from "./lifecycle.js";
-import { isOpen, startSse, writeSseMessage } from "./sse.js";
+import { isOpen, startSse, writePriming, writeSseMessage } from "./sse.js";
 
 export interface Resumable {
   readonly events: EventStore;
@@ -101,7 +101,7 @@ export class ReplyStream implements RequestChannel {
    */
   prime(res: ServerResponse, eventId: string): void {
     this.openSse(res);
-    res.write(`id: ${eventId}\ndata: \n\n`);
+    writePriming(res, eventId);
   }
 
   /** Streams with no connection yet (a call adopted from a dead node): events are stored for resumers. */

@@ -23,6 +23,14 @@ export function writeSseMessage(res: ServerResponse, message: JsonRpcMessage, id
   );
 }
 
+/**
+ * A priming event (an id and empty data, 2025-11-25): gives the client a position it can resume
+ * from with Last-Event-ID, without a message.
+ */
+export function writePriming(res: ServerResponse, id: string): void {
+  res.write(`id: ${id}\ndata: \n\n`);
+}
+
 /** Whether writing to this response can still reach the client. */
 export function isOpen(res: ServerResponse): boolean {
   return !res.writableEnded && !res.destroyed;
