@@ -94,6 +94,19 @@ interface Run {
   summary(records: CallRecord[]): string;
 }
 
+/** A call about to be made, recorded as failed until its answer says otherwise. */
+function track(
+  records: CallRecord[],
+  era: Era,
+  client: string,
+  tool: CallRecord["tool"],
+  callId: string,
+): CallRecord {
+  const record: CallRecord = { era, client, tool, callId, ok: false, detail: "", retries: 0 };
+  records.push(record);
+  return record;
+}
+
 /**
  * Retries a call that is safe to send again (echo, or a count with its Idempotency-Key) after
  * transport-level failures, never after an MCP error.
@@ -146,31 +159,14 @@ async function legacyClient(
   try {
     await client.connect(transport);
   } catch (error) {
-    records.push({
-      era: "v1",
-      client: name,
-      tool: "connect",
-      callId: name,
-      ok: false,
-      detail: describeError(error),
-      retries: 0,
-    });
+    track(records, "v1", name, "connect", name).detail = describeError(error);
     return outcome;
   }
   outcome.sessionAtStart = transport.sessionId;
   let failuresInARow = 0;
   for (let n = 1; !stopped() && failuresInARow < 3; n++) {
     const callId = `${name}-${n}`;
-    const record: CallRecord = {
-      era: "v1",
-      client: name,
-      tool: "count",
-      callId,
-      ok: false,
-      detail: "",
-      retries: 0,
-    };
-    records.push(record);
+    const record = track(records, "v1", name, "count", callId);
     try {
       // onprogress makes the call carry a progress token, so the reply is an SSE stream (resumable).
       const result = await client.callTool(
@@ -187,16 +183,7 @@ async function legacyClient(
       record.detail = describeError(error);
     }
     const echoId = `${callId}-echo`;
-    const echo: CallRecord = {
-      era: "v1",
-      client: name,
-      tool: "echo",
-      callId: echoId,
-      ok: false,
-      detail: "",
-      retries: 0,
-    };
-    records.push(echo);
+    const echo = track(records, "v1", name, "echo", echoId);
     try {
       const { text, retries } = await retryingEcho(() =>
         client.callTool({ name: "echo", arguments: { text: echoId } }),
@@ -243,31 +230,14 @@ async function legacyTaskClient(
   try {
     await client.connect(transport);
   } catch (error) {
-    records.push({
-      era: "v1",
-      client: name,
-      tool: "connect",
-      callId: name,
-      ok: false,
-      detail: describeError(error),
-      retries: 0,
-    });
+    track(records, "v1", name, "connect", name).detail = describeError(error);
     return outcome;
   }
   outcome.sessionAtStart = transport.sessionId;
   let failuresInARow = 0;
   for (let n = 1; !stopped() && failuresInARow < 3; n++) {
     const callId = `${name}-${n}`;
-    const record: CallRecord = {
-      era: "v1",
-      client: name,
-      tool: "count",
-      callId,
-      ok: false,
-      detail: "",
-      retries: 0,
-    };
-    records.push(record);
+    const record = track(records, "v1", name, "count", callId);
     let taskId: string | undefined;
     try {
       const stream = client.experimental.tasks.callToolStream(
@@ -358,31 +328,14 @@ async function modernClient(
     if (client.getProtocolEra() !== "modern")
       throw new Error(`negotiated ${client.getNegotiatedProtocolVersion()}`);
   } catch (error) {
-    records.push({
-      era: "v2",
-      client: name,
-      tool: "connect",
-      callId: name,
-      ok: false,
-      detail: describeError(error),
-      retries: 0,
-    });
+    track(records, "v2", name, "connect", name).detail = describeError(error);
     return outcome;
   }
   let rpcId = index * 1_000_000;
   const polls: Promise<void>[] = [];
   for (let n = 1; !stopped(); n++) {
     const callId = `${name}-${n}`;
-    const record: CallRecord = {
-      era: "v2",
-      client: name,
-      tool: "count",
-      callId,
-      ok: false,
-      detail: "",
-      retries: 0,
-    };
-    records.push(record);
+    const record = track(records, "v2", name, "count", callId);
     try {
       // The one retry a count may get: the same Idempotency-Key, after an answer that never came
       // (its node died mid-request), so the task create joins its first job if it got that far.
@@ -419,16 +372,7 @@ async function modernClient(
       record.detail = describeError(error);
     }
     const echoId = `${callId}-echo`;
-    const echo: CallRecord = {
-      era: "v2",
-      client: name,
-      tool: "echo",
-      callId: echoId,
-      ok: false,
-      detail: "",
-      retries: 0,
-    };
-    records.push(echo);
+    const echo = track(records, "v2", name, "echo", echoId);
     try {
       const { text, retries } = await retryingEcho(() =>
         client.callTool({ name: "echo", arguments: { text: echoId } }),
