@@ -59,7 +59,31 @@ export interface AdminActionEvent extends AuditEventBase {
   detail?: Record<string, string | number | boolean>;
 }
 
-export type AuditEvent = ToolCallEvent | AuthFailureEvent | ConfigChangeEvent | AdminActionEvent;
+/** What started an eval run. */
+export type EvalTrigger = "schedule" | "config" | "operator" | "start";
+
+/**
+ * One synthetic check (`evals.checks[]` in the runtime config) run through the runtime's own
+ * protocol path: passed, or failed with the reason (a diff, a schema error, a JSON-RPC error).
+ */
+export interface EvalResultEvent extends AuditEventBase {
+  type: "eval_result";
+  /** the check's name, unique in the config */
+  eval: string;
+  tool: string;
+  status: "pass" | "fail";
+  /** why it failed: one line, scrubbed, at most 500 characters */
+  reason?: string;
+  trigger: EvalTrigger;
+  durationMs: number;
+}
+
+export type AuditEvent =
+  | ToolCallEvent
+  | AuthFailureEvent
+  | ConfigChangeEvent
+  | AdminActionEvent
+  | EvalResultEvent;
 
 /** runtime → sidecar, first frame on every connection */
 export interface HelloMessage {
@@ -103,5 +127,96 @@ export interface ConfigPushMessage {
   text: string;
 }
 
-export type RuntimeToSidecar = HelloMessage | EventBatchMessage | ConfigResultMessage;
-export type SidecarToRuntime = AckMessage | ConfigPushMessage;
+/** A sandbox pool as a status frame reports it (the sandbox's `PoolHealth`). */
+export interface StatusSandbox {
+  plugin: string;
+  mode: "worker" | "process";
+  breaker: "closed" | "open" | "half-open";
+  workers: number;
+  ready: number;
+  crashes: number;
+  restarts: number;
+}
+
+/** A hosted upstream as a status frame reports it (the runtime's `UpstreamHealth`). */
+export interface StatusUpstream {
+  id: string;
+  kind: "stdio" | "remote";
+  state: string;
+  sessions: number;
+  restarts: number;
+  lastError?: string;
+}
+
+/** The latest outcome of one eval on this runtime. */
+export interface StatusEval {
+  eval: string;
+  tool: string;
+  status: "pass" | "fail" | "pending";
+  reason?: string;
+  /** epoch ms of the last run; absent while pending */
+  lastRun?: number;
+  passes: number;
+  failures: number;
+}
+
+/**
+ * runtime → sidecar, every `STATUS_INTERVAL_MS` while connected (and right after hello): the
+ * runtime's live state for the dashboard. Latest wins; never acknowledged, never audited.
+ */
+export interface StatusMessage {
+  type: "status";
+  ts: number;
+  /** "serve" or "worker" */
+  role: string;
+  /** legacy sessions open on this node */
+  sessions: number;
+  /** requests being handled now */
+  inFlight: number;
+  queue?: { waiting: number; active: number; completed: number; failed: number; delayed: number };
+  sandboxes: StatusSandbox[];
+  upstreams: StatusUpstream[];
+  evals: StatusEval[];
+  configVersion?: string;
+  /** epoch ms the process started */
+  startedAt: number;
+}
+
+/** How often a runtime sends its status frame. */
+export const STATUS_INTERVAL_MS = 1_000;
+
+/**
+ * runtime → sidecar: one captured call of a tool whose capture is on (`telemetry.capture`), for
+ * `mcp-sidecar replay`. Holds inputs and outputs (redacted as configured), so it is never part of
+ * the audit log; the sidecar writes it to its capture store and acknowledges nothing.
+ */
+export interface CaptureMessage {
+  type: "capture";
+  calls: CapturedCall[];
+}
+
+export interface CapturedCall {
+  /** unique per call (uuid) */
+  id: string;
+  /** epoch ms the call ended */
+  ts: number;
+  tool: string;
+  era: "legacy" | "modern";
+  /** the call's `arguments`, with the configured fields replaced by "[redacted]" */
+  arguments: Record<string, unknown>;
+  /** the CallToolResult without `_meta`, redacted like the arguments; absent on a JSON-RPC error */
+  result?: Record<string, unknown>;
+  /** the JSON-RPC error code, when the call failed as a protocol error */
+  errorCode?: number;
+  durationMs: number;
+}
+
+/** sidecar → runtime: run every eval now (an operator asked from the dashboard). */
+export interface RunEvalsMessage {
+  type: "run-evals";
+  /** the operator who asked, for the audit record the runtime writes with the results */
+  actor: string;
+}
+
+export type RuntimeToSidecar = HelloMessage | EventBatchMessage | ConfigResultMessage | StatusMessage | CaptureMessage;
+export type SidecarToRuntime = AckMessage | ConfigPushMessage | RunEvalsMessage;

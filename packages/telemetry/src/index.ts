@@ -13,15 +13,25 @@ export type {
   AuditEvent,
   AuthFailureEvent,
   CallOutcome,
+  CapturedCall,
+  CaptureMessage,
   ConfigChangeEvent,
   ConfigPushMessage,
   ConfigResultMessage,
+  EvalResultEvent,
+  EvalTrigger,
   EventBatchMessage,
   HelloMessage,
+  RunEvalsMessage,
   RuntimeToSidecar,
   SidecarToRuntime,
+  StatusEval,
+  StatusMessage,
+  StatusSandbox,
+  StatusUpstream,
   ToolCallEvent,
 } from "./events.js";
+export { STATUS_INTERVAL_MS } from "./events.js";
 export { createIdHasher, hashId, type IdHasherOptions, setHashSalt } from "./hash-id.js";
 export { createLogger, type Logger, type LogLevel, scrub } from "./logger.js";
 export type { Provider } from "./metrics/provider-source.js";
