@@ -4,6 +4,8 @@ import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import { Catalog, McpServer, type ToolDescriptor } from "@mcp-runtime/protocol";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
 import type { AuditEvent, RuntimeMetrics } from "@mcp-runtime/telemetry";
+import type { EvalRunner } from "./evals/eval-runner.js";
+import { startEvals } from "./evals/setup.js";
 import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
 import type { Logger } from "./logger.js";
 import { type LoadedPlugin, type LoadingPlugins, startPlugins } from "./plugins/load.js";
@@ -109,6 +111,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let plugins: LoadedPlugin[] = [];
   // Read by metrics at scrape time and by the observer per call; set once the runtime exists.
   let runtime: Runtime | undefined;
+  let evals: EvalRunner | undefined;
   const toolPlugins = new Map<string, string>();
   try {
     [tasks, telemetry] = await Promise.all([
@@ -121,6 +124,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         knownTool: (name) => toolPlugins.has(name),
         configFile: options.configFile,
         reload: (request) => (runtime ? runtime.reload(request) : Promise.reject(new Error("not started"))),
+        role: options.role ?? "serve",
+        upstreams: () => runtime?.upstreamHealth() ?? [],
+        evals: () => evals?.latest() ?? [],
+        runEvals: (actor) => void evals?.requestedBy(actor),
       }),
     ]);
     // Hosted servers start (spawn, connect, list) while the policy and the plugins finish booting;
@@ -154,6 +161,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const rules = policy;
   const { metrics, tracing, link } = telemetry;
   const observed = metrics !== undefined || tracing !== undefined || link !== undefined;
+  const observer = observed
+    ? new RuntimeRequestObserver({
+        metrics,
+        tracing,
+        audit: link,
+        logger,
+        pluginOf: (tool) => toolPlugins.get(tool),
+        capture: telemetry.captureFor(config.telemetry.capture),
+      })
+    : undefined;
   const server = new McpServer({
     tasks: tracing ? new TracedTaskBackend(tasks.backend, tracing) : tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
@@ -169,17 +186,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     onSessionClosed: (session) => {
       if (session.id !== undefined) federation?.release(session.id);
     },
-    ...(observed
-      ? {
-          observer: new RuntimeRequestObserver({
-            metrics,
-            tracing,
-            audit: link,
-            logger,
-            pluginOf: (tool) => toolPlugins.get(tool),
-          }),
-        }
-      : {}),
+    ...(observer === undefined ? {} : { observer }),
   });
   const notifier: ChangeNotifier = {
     listChanged: (kind) => server.notifyListChanged(kind),
@@ -278,6 +285,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       rules.update(next);
       server.cacheHints = listHints(next);
       indexTools(target.plugins);
+      if (observer !== undefined) observer.capture = tel.captureFor(next.telemetry.capture);
       for (const listener of appliedListeners) listener(next);
     },
   };
@@ -310,6 +318,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       link?.push(event);
     },
     async close() {
+      evals?.close();
       await taskRuntime.close();
       await Promise.allSettled([...target.plugins.map((p) => p.host.close()), upstreams.close()]);
       await executor.close();
@@ -317,6 +326,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await rules.close();
     },
   };
+  // Queue workers serve no clients: their evals would only repeat the serving nodes'.
+  if (options.role !== "worker") evals = startEvals(runtime);
   return runtime;
 }
 

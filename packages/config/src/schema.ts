@@ -312,13 +312,96 @@ const limitsSchema = z.strictObject({
     .prefault({}),
 });
 
+// Dot paths into a captured call's arguments and structuredContent ("user.email").
+const redactPathSchema = z.string().regex(/^[^.]+(\.[^.]+)*$/, {
+  error: 'must be a dot path of non-empty keys, e.g. "user.email"',
+});
+
+// Off unless tools are named: captured calls hold inputs and outputs, so each tool is opted in.
+const captureSchema = z.strictObject({
+  maxRecordBytes: posInt.default(65_536),
+  tools: z.record(nonEmpty, z.strictObject({ redact: z.array(redactPathSchema).default([]) })).prefault({}),
+});
+
 const telemetrySchema = z.strictObject({
   sidecar: urlOf(["ws", "wss"]).optional(),
   otlp: httpUrlSchema.optional(),
   logLevel: logLevelSchema.default("info"),
   metrics: z.boolean().default(true),
   auditBufferEvents: posInt.default(100_000),
+  capture: captureSchema.prefault({}),
 });
+
+const evalNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
+  error: 'must be 1 to 64 letters, digits, "_", "." or "-"',
+});
+
+// The CallToolResult fields an eval may pin; strict, so a misspelt field is an error, not a check
+// that can never pass. `_meta` is never compared (the server adds its own).
+const expectedResultSchema = z.strictObject({
+  content: z.array(z.unknown()).optional(),
+  structuredContent: z.record(z.string(), z.unknown()).optional(),
+  isError: z.boolean().optional(),
+});
+
+const EXPECTATIONS = ["result", "schema", "match"] as const;
+
+const evalExpectSchema = z
+  .strictObject({
+    result: expectedResultSchema.optional(),
+    schema: z.record(z.string(), z.unknown()).optional(),
+    match: z.string().optional(),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    const given = EXPECTATIONS.filter((key) => value[key] !== undefined);
+    if (given.length !== 1)
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `set exactly one of "result", "schema" or "match" (${given.length === 0 ? "none" : given.join(" and ")} given)`,
+      });
+    if (typeof value.match === "string") {
+      const problem = regexProblem(value.match);
+      if (problem !== undefined)
+        ctx.addIssue({
+          code: "custom",
+          path: ["match"],
+          message: `must be a valid regular expression (${problem})`,
+        });
+    }
+  }, always);
+
+/** Why a pattern does not compile, without echoing the pattern (config strings may be secrets). */
+function regexProblem(pattern: string): string | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (cause) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return message.slice(message.lastIndexOf(": ") + 2) || "invalid";
+  }
+}
+
+const evalCheckSchema = z.strictObject({
+  name: evalNameSchema,
+  tool: nonEmpty,
+  arguments: z.record(z.string(), z.unknown()).prefault({}),
+  expect: evalExpectSchema,
+});
+
+const evalsSchema = z
+  .strictObject({
+    intervalSeconds: z.number().int().min(1).default(60),
+    timeoutMs: posInt.default(10_000),
+    checks: z.array(evalCheckSchema).default([]),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    if (!Array.isArray(value.checks)) return;
+    const names = value.checks.map((check: unknown) =>
+      isLoose(check) && typeof check.name === "string" ? check.name : undefined,
+    );
+    reportDuplicates(ctx, names, (i) => ["checks", i, "name"], "evals.checks", "eval name");
+  }, always);
 
 function reportDuplicates(
   ctx: Ctx,
@@ -351,6 +434,7 @@ export const runtimeConfigSchema = z
     queue: queueSchema.prefault({}),
     limits: limitsSchema.prefault({}),
     telemetry: telemetrySchema.prefault({}),
+    evals: evalsSchema.prefault({}),
     redis: z.strictObject({ url: redisUrlSchema.optional() }).prefault({}),
   })
   .superRefine((value: Loose, ctx: Ctx) => {

@@ -223,6 +223,54 @@ export interface TelemetryConfig {
   metrics: boolean;
   /** audit events held while the sidecar is away; older ones are dropped (and counted) past this */
   auditBufferEvents: number;
+  capture: CaptureConfig;
+}
+
+/** Capture of calls (inputs and outputs) sent to the sidecar for replay; off unless `tools` names some. */
+export interface CaptureConfig {
+  /** a call whose captured JSON is larger is not captured (counted, logged once per tool) */
+  maxRecordBytes: number;
+  /** tools whose calls are captured, by name as clients see it */
+  tools: Record<string, CaptureRule>;
+}
+
+export interface CaptureRule {
+  /** dot paths into the arguments and the result's structuredContent replaced by "[redacted]" */
+  redact: string[];
+}
+
+/** Synthetic checks run through the runtime's own protocol path (start, schedule, reload, operator). */
+export interface EvalsConfig {
+  /** period of the scheduled runs */
+  intervalSeconds: number;
+  /** per check */
+  timeoutMs: number;
+  checks: EvalCheck[];
+}
+
+export interface EvalCheck {
+  /** unique among the checks */
+  name: string;
+  /** tool name as clients see it */
+  tool: string;
+  arguments: Record<string, unknown>;
+  expect: EvalExpect;
+}
+
+/** Exactly one of `result`, `schema` and `match` is set (the schema enforces it). */
+export interface EvalExpect {
+  /** each field given must deep-equal the actual result's (fields not given are not compared) */
+  result?: EvalExpectedResult;
+  /** JSON Schema for structuredContent when the result has one, else for the result (without `_meta`) */
+  schema?: Record<string, unknown>;
+  /** a regular expression tested against the text contents joined with "\n" */
+  match?: string;
+}
+
+export interface EvalExpectedResult {
+  content?: unknown[];
+  structuredContent?: Record<string, unknown>;
+  isError?: boolean;
 }
 
 export interface RedisConfig {
@@ -238,6 +286,7 @@ export interface RuntimeConfig {
   queue: QueueConfig;
   limits: LimitsConfig;
   telemetry: TelemetryConfig;
+  evals: EvalsConfig;
   redis: RedisConfig;
 }
 

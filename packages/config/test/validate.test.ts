@@ -48,7 +48,13 @@ describe("validateConfig: defaults", () => {
       },
       queue: { backend: "memory", longCallMs: 5_000, concurrency: 8, resultTtlSeconds: 3_600 },
       limits: { backend: "memory", onBackendError: "allow", perTool: {} },
-      telemetry: { logLevel: "info", metrics: true, auditBufferEvents: 100_000 },
+      telemetry: {
+        logLevel: "info",
+        metrics: true,
+        auditBufferEvents: 100_000,
+        capture: { maxRecordBytes: 65_536, tools: {} },
+      },
+      evals: { intervalSeconds: 60, timeoutMs: 10_000, checks: [] },
       redis: {},
     });
   });

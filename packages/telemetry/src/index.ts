@@ -40,6 +40,7 @@ export {
   type BreakerState,
   type CacheCounts,
   type CacheKind,
+  type CaptureDropReason,
   type LimitKind,
   type QueueJobCounts,
   RuntimeMetrics,

@@ -24,6 +24,7 @@ describe("package surface", () => {
         "Histogram",
         "OTHER_LABEL",
         "Registry",
+        "STATUS_INTERVAL_MS",
         "RuntimeMetrics",
         "TelemetryError",
         "UNKNOWN_TOOL_LABEL",

@@ -18,6 +18,8 @@ const LIVE_PREFIXES = [
   "cache.largeResultBytes",
   "cache.largeResultTtlSeconds",
   "telemetry.logLevel",
+  "telemetry.capture",
+  "evals",
 ] as const;
 
 /** Paths under a live prefix that still need a restart (they pick a backend). */

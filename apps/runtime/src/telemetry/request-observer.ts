@@ -21,6 +21,7 @@ import {
 } from "@mcp-runtime/telemetry";
 import type { SpanHandle, Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { Logger } from "../logger.js";
+import type { CallCapture } from "./capture.js";
 
 /** One request in flight; `span` is what child spans (sandbox, queue) hang under. */
 export class Observation {
@@ -45,6 +46,8 @@ export interface RequestObserverParts {
   logger: Logger;
   /** the plugin id that serves a tool, for span attributes and audit records */
   pluginOf(tool: string): string | undefined;
+  /** capture of named tools' calls; undefined when capture is off */
+  capture?: CallCapture | undefined;
 }
 
 export class RuntimeRequestObserver implements RequestObserver<Observation> {
@@ -53,8 +56,11 @@ export class RuntimeRequestObserver implements RequestObserver<Observation> {
   private readonly audit: AuditSink | undefined;
   private readonly logger: Logger;
   private readonly pluginOf: (tool: string) => string | undefined;
+  /** replaced by each applied reload; undefined (capture off) costs the hot path one field read */
+  capture: CallCapture | undefined;
 
   constructor(parts: RequestObserverParts) {
+    this.capture = parts.capture;
     this.metrics = parts.metrics;
     this.tracing = parts.tracing;
     this.audit = parts.audit;
@@ -126,6 +132,8 @@ export class RuntimeRequestObserver implements RequestObserver<Observation> {
       if (span !== undefined) event.traceId = span.traceId;
       this.audit.push(event);
     }
+    if (this.capture !== undefined && tool !== "")
+      this.capture.record(tool, observation.subject, request, response, seconds * 1000);
     if (wantsLog) {
       // The seed's access-log fields; ids hashed, no inputs or outputs.
       this.logger.debug({

@@ -6,15 +6,18 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import type { RuntimeConfig } from "@mcp-runtime/config";
+import type { CaptureConfig, RuntimeConfig } from "@mcp-runtime/config";
 import type { QueueMetrics } from "@mcp-runtime/queue";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
-import { type CacheCounts, RuntimeMetrics } from "@mcp-runtime/telemetry";
+import { type CacheCounts, RuntimeMetrics, type StatusEval } from "@mcp-runtime/telemetry";
 import type { Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { Logger } from "../logger.js";
 import type { ReloadOutcome, ReloadRequest } from "../reload/config-reloader.js";
+import type { UpstreamHealth } from "../upstreams/types.js";
 import { RUNTIME_VERSION } from "../version.js";
+import { CallCapture } from "./capture.js";
 import type { SidecarLink } from "./sidecar-link.js";
+import { buildStatus } from "./status.js";
 
 export interface TelemetrySources {
   sessions(): number;
@@ -27,6 +30,13 @@ export interface TelemetrySources {
   /** the file the runtime was started from: its sha256 is the config version the sidecar is told */
   configFile: string | undefined;
   reload(request: ReloadRequest): Promise<ReloadOutcome>;
+  /** what this process does, for the status frame */
+  role: "serve" | "worker";
+  upstreams(): readonly UpstreamHealth[];
+  /** the latest eval outcomes (none on a worker) */
+  evals(): readonly StatusEval[];
+  /** the sidecar relays an operator's request for an eval run */
+  runEvals(actor: string): void;
 }
 
 export interface Telemetry {
@@ -35,6 +45,8 @@ export interface Telemetry {
   readonly link: SidecarLink | undefined;
   /** logs, counts and audits the outcome of a reload */
   reported(request: ReloadRequest, outcome: ReloadOutcome): void;
+  /** the call capture these settings ask for; undefined when capture is off or there is no sidecar */
+  captureFor(settings: CaptureConfig): CallCapture | undefined;
   close(): Promise<void>;
 }
 
@@ -85,6 +97,21 @@ export async function startTelemetry(
       configVersion: () => configVersion,
       ...(env.MCP_SIDECAR_TOKEN ? { token: env.MCP_SIDECAR_TOKEN } : {}),
       onDropped: (count) => metrics?.auditDropped(count),
+      onCaptureDropped: (reason, count) => metrics?.captureDropped(reason, count),
+      onRunEvals: (actor) => sources.runEvals(actor),
+      status: () =>
+        buildStatus({
+          role: sources.role,
+          startedAt: Math.round(performance.timeOrigin),
+          sessions: sources.sessions,
+          // Counted by the request metrics; without them (telemetry.metrics: false) it is not known.
+          inFlight: () => metrics?.requestsInFlight ?? 0,
+          queue: sources.queue,
+          sandboxes: sources.sandboxes,
+          upstreams: sources.upstreams,
+          evals: sources.evals,
+          configVersion: () => configVersion,
+        }),
       onConfig: async (push) => {
         const outcome = await sources.reload({
           file: sources.configFile ?? push.file,
@@ -128,6 +155,14 @@ export async function startTelemetry(
         status: outcome.ok ? "applied" : "refused",
         ...(outcome.ok ? { changes: outcome.changes } : { reason: outcome.reason ?? "refused" }),
       });
+    },
+    captureFor(capture) {
+      if (link !== undefined) return CallCapture.create(capture, { sink: link, metrics, logger });
+      if (Object.keys(capture.tools).length > 0)
+        logger.warn({
+          msg: "telemetry.capture names tools but no sidecar is configured: nothing is captured",
+        });
+      return undefined;
     },
     async close() {
       await link?.close();

@@ -3,15 +3,18 @@
  * sent in batches off the request path, and kept until the sidecar acknowledges that it wrote them;
  * while the sidecar is away they wait (the oldest dropped past the bound, and counted), the link
  * reconnects with backoff and delivers them, in order, when it returns. Configs the sidecar pushes
- * are handed to `onConfig` and answered with its outcome.
+ * are handed to `onConfig` and answered with its outcome; `run-evals` requests go to `onRunEvals`.
+ * While connected it also sends a status frame every `STATUS_INTERVAL_MS` and the captured calls.
  */
 import { randomUUID } from "node:crypto";
-import type {
-  AuditEvent,
-  ConfigPushMessage,
-  ConfigResultMessage,
-  RuntimeToSidecar,
-  SidecarToRuntime,
+import {
+  type AuditEvent,
+  type ConfigPushMessage,
+  type ConfigResultMessage,
+  type RuntimeToSidecar,
+  type SidecarToRuntime,
+  STATUS_INTERVAL_MS,
+  type StatusMessage,
 } from "@mcp-runtime/telemetry";
 import WebSocket from "ws";
 import type { Logger } from "../logger.js";
@@ -30,12 +33,21 @@ export interface SidecarLinkOptions {
   configVersion?: () => string | undefined;
   /** bearer token the sidecar expects on the upgrade, if it has one (`MCP_SIDECAR_TOKEN`) */
   token?: string;
+  /** the status frame: sent right after hello, then every STATUS_INTERVAL_MS while connected */
+  status?: () => StatusMessage | Promise<StatusMessage>;
+  /** the sidecar asks for an eval run (an operator on the dashboard); `actor` is who asked */
+  onRunEvals?(actor: string): void;
+  /** captured calls not sent: the buffer was full, or the sidecar was away */
+  onCaptureDropped?(reason: "buffer_full" | "sidecar_away", count: number): void;
 }
 
 const BATCH_EVENTS = 1_000;
 const FLUSH_DELAY_MS = 20;
 const BACKOFF_MIN_MS = 100;
 const BACKOFF_MAX_MS = 5_000;
+/** captured calls held between flushes; more are dropped (and counted) */
+const MAX_CAPTURED = 2_000;
+const CAPTURE_FLUSH_MS = 50;
 
 export class SidecarLink {
   /** stable for this process: with batch numbers it lets the sidecar drop what it already wrote */
@@ -60,6 +72,11 @@ export class SidecarLink {
   private dropped = 0;
   private warnedDown = false;
   private ackWaiters: (() => void)[] = [];
+  /** captured calls as JSON text, waiting for the next capture frame */
+  private captured: string[] = [];
+  private captureTimer: NodeJS.Timeout | undefined;
+  private statusTimer: NodeJS.Timeout | undefined;
+  private statusBuilding = false;
 
   constructor(options: SidecarLinkOptions) {
     this.options = options;
@@ -92,6 +109,26 @@ export class SidecarLink {
     }
   }
 
+  /**
+   * Queues one captured call (a `CapturedCall` as JSON text: the capture module serializes it once,
+   * to measure it). Capture is best-effort, unlike audit: never acknowledged, never resent, and
+   * dropped (counted) while the sidecar is away or past MAX_CAPTURED waiting calls, so replay data
+   * can never hold memory or delay the audit trail.
+   */
+  capture(record: string): void {
+    if (this.closed) return;
+    if (!this.open) {
+      this.options.onCaptureDropped?.("sidecar_away", 1);
+      return;
+    }
+    if (this.captured.length >= MAX_CAPTURED) {
+      this.options.onCaptureDropped?.("buffer_full", 1);
+      return;
+    }
+    this.captured.push(record);
+    if (this.captureTimer === undefined) this.captureTimer = setTimeout(this.flushCaptured, CAPTURE_FLUSH_MS);
+  }
+
   /** Resolves when everything pushed so far is acknowledged, or after `timeoutMs`; true if all was. */
   async settle(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
@@ -110,9 +147,11 @@ export class SidecarLink {
 
   async close(timeoutMs = 2_000): Promise<void> {
     if (this.open) await this.settle(timeoutMs);
+    this.flushCaptured();
     this.closed = true;
     clearTimeout(this.flushTimer);
     clearTimeout(this.reconnectTimer);
+    this.stopLiveFrames();
     if (this.bufferedEvents > 0) {
       this.options.logger.warn({
         msg: "audit events not delivered to the sidecar",
@@ -156,6 +195,52 @@ export class SidecarLink {
     }
   };
 
+  private readonly flushCaptured = (): void => {
+    clearTimeout(this.captureTimer);
+    this.captureTimer = undefined;
+    if (!this.open || this.captured.length === 0) return;
+    const records = this.captured;
+    this.captured = [];
+    // A CaptureMessage, written from the records' JSON without parsing it again.
+    this.socket?.send(`{"type":"capture","calls":[${records.join(",")}]}`);
+  };
+
+  private readonly sendStatus = (): void => {
+    const build = this.options.status;
+    // A frame still being built (a slow queue backend) makes this tick a skip, not a pile-up.
+    if (build === undefined || this.statusBuilding || !this.open) return;
+    this.statusBuilding = true;
+    Promise.resolve()
+      .then(build)
+      .then(
+        (status) => {
+          if (this.open) this.send(status);
+        },
+        (cause: unknown) =>
+          this.options.logger.debug({ msg: "status frame not built", error: String(cause) }),
+      )
+      .finally(() => {
+        this.statusBuilding = false;
+      });
+  };
+
+  private startLiveFrames(): void {
+    if (this.options.status === undefined) return;
+    this.sendStatus();
+    this.statusTimer = setInterval(this.sendStatus, STATUS_INTERVAL_MS);
+    this.statusTimer.unref();
+  }
+
+  /** The sidecar is gone: status frames stop and waiting captures go (they are never resent). */
+  private stopLiveFrames(): void {
+    clearInterval(this.statusTimer);
+    this.statusTimer = undefined;
+    clearTimeout(this.captureTimer);
+    this.captureTimer = undefined;
+    if (this.captured.length > 0) this.options.onCaptureDropped?.("sidecar_away", this.captured.length);
+    this.captured = [];
+  }
+
   private send(message: RuntimeToSidecar): void {
     this.socket?.send(JSON.stringify(message));
   }
@@ -183,6 +268,7 @@ export class SidecarLink {
       // Whatever was sent before the break goes again, first, in its original batches.
       for (const batch of this.unacked) this.socket?.send(batch.frame);
       this.flush();
+      this.startLiveFrames();
     });
     socket.on("message", (data) => this.received(String(data)));
     socket.on("error", () => {
@@ -191,6 +277,7 @@ export class SidecarLink {
     socket.on("close", () => {
       const wasOpen = this.open;
       this.open = false;
+      this.stopLiveFrames();
       if (this.socket === socket) this.socket = undefined;
       if (this.closed) return;
       if (wasOpen || !this.warnedDown) {
@@ -216,6 +303,7 @@ export class SidecarLink {
     }
     if (message.type === "ack") this.acknowledged(message.seq);
     else if (message.type === "config") void this.applyConfig(message);
+    else if (message.type === "run-evals") this.runEvals(message.actor);
   }
 
   private acknowledged(seq: number): void {
@@ -226,6 +314,14 @@ export class SidecarLink {
     const waiters = this.ackWaiters;
     this.ackWaiters = [];
     for (const wake of waiters) wake();
+  }
+
+  private runEvals(actor: unknown): void {
+    if (typeof actor !== "string" || actor === "") {
+      this.options.logger.warn({ msg: "sidecar sent run-evals without an actor; ignored" });
+      return;
+    }
+    this.options.onRunEvals?.(actor);
   }
 
   private async applyConfig(push: ConfigPushMessage): Promise<void> {

@@ -33,6 +33,9 @@ export interface CacheCounts {
 
 /** What a cache lookup was for. */
 export type CacheKind = "resource" | "tool" | "large_result";
+/** Why a captured call was not sent: the link's buffer was full, the record too large, the sidecar away. */
+export type CaptureDropReason = "buffer_full" | "too_large" | "sidecar_away";
+
 /** Which limit refused a request (the protocol's `RateLimitData.limit`). */
 export type LimitKind = "client" | "tool" | "budget";
 
@@ -111,6 +114,10 @@ export class RuntimeMetrics {
   private readonly limited: LabeledCounts<"limit" | "tool">;
   private readonly budgetWarnings: LabeledCounts<"tool">;
   private limiterErrors = 0;
+  /** latest outcome per eval name (configured checks only) */
+  private readonly evalPassing = new Map<string, { labels: { eval: string; tool: string }; value: number }>();
+  private readonly evalRuns = new LabeledCounts(["eval", "tool", "status"] as const, 1000);
+  private readonly captureDrops = new LabeledCounts(["reason"] as const, 8);
   private readonly knownTool: ((name: string) => boolean) | undefined;
   private readonly sources: ProviderSource<unknown>[] = [];
 
@@ -204,6 +211,30 @@ export class RuntimeMetrics {
   /** The limiter backend could not answer (the call was then admitted or refused per config). */
   limiterError(): void {
     this.limiterErrors++;
+  }
+
+  /** Requests being handled now (what `mcp_requests_in_flight` reports). */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  /** One eval run: `mcp_eval_passing{eval,tool}` set to 1 or 0, `mcp_eval_runs_total{eval,tool,status}` + 1. */
+  evalResult(name: string, tool: string, status: "pass" | "fail"): void {
+    const value = status === "pass" ? 1 : 0;
+    const cell = this.evalPassing.get(name);
+    if (cell !== undefined && cell.labels.tool === tool) cell.value = value;
+    else this.evalPassing.set(name, { labels: { eval: name, tool }, value });
+    this.evalRuns.add([name, tool, status]);
+  }
+
+  /** The evals configured now: the gauge forgets every other (a removed check stops reporting). */
+  retainEvals(names: ReadonlySet<string>): void {
+    for (const name of this.evalPassing.keys()) if (!names.has(name)) this.evalPassing.delete(name);
+  }
+
+  /** Captured calls not sent to the sidecar (`mcp_capture_dropped_total{reason}`). */
+  captureDropped(reason: CaptureDropReason, count = 1): void {
+    if (count > 0) this.captureDrops.add([reason], count);
   }
 
   private toolLabel(tool: string): string {
@@ -461,6 +492,33 @@ export class RuntimeMetrics {
         registry,
       },
       () => [{ labels: {}, value: this.limiterErrors }],
+    );
+    new ScrapedGauge(
+      {
+        name: "mcp_eval_passing",
+        help: "1 when the eval's last run passed, 0 when it failed (configured evals that ran)",
+        labelNames: ["eval", "tool"],
+        registry,
+      },
+      () => Array.from(this.evalPassing.values(), (cell) => ({ labels: cell.labels, value: cell.value })),
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_eval_runs_total",
+        help: "Eval runs by eval, tool and status (pass, fail)",
+        labelNames: ["eval", "tool", "status"],
+        registry,
+      },
+      () => this.evalRuns.samples(),
+    );
+    new ScrapedCounter(
+      {
+        name: "mcp_capture_dropped_total",
+        help: "Captured calls not sent to the sidecar, by reason (buffer_full, too_large, sidecar_away)",
+        labelNames: ["reason"],
+        registry,
+      },
+      () => this.captureDrops.samples(),
     );
     // Registered last: Registry.metrics() starts every get() in order, so by the time this one runs
     // every provider of the scrape is in flight and its failure lands in this same scrape.
