@@ -218,5 +218,10 @@ export interface RunEvalsMessage {
   actor: string;
 }
 
-export type RuntimeToSidecar = HelloMessage | EventBatchMessage | ConfigResultMessage | StatusMessage | CaptureMessage;
+export type RuntimeToSidecar =
+  | HelloMessage
+  | EventBatchMessage
+  | ConfigResultMessage
+  | StatusMessage
+  | CaptureMessage;
 export type SidecarToRuntime = AckMessage | ConfigPushMessage | RunEvalsMessage;
