@@ -16,16 +16,24 @@ const HELP = `mcp-sidecar ${VERSION}: audit log, metrics and hot config reload b
 Usage:
   mcp-sidecar [serve] [--config FILE] [--host H] [--port P]
   mcp-sidecar audit verify [--key PUBFILE] FILE...
+  mcp-sidecar replay --against URL [--tool T] [--since T] [--config FILE | --dir DIR] [--json]
   mcp-sidecar --help | --version
 
 serve (the default) listens on 127.0.0.1:8090: WebSocket for runtimes (telemetry.sidecar in
-their config), GET /healthz, /readyz and /metrics. It prints
-"mcp-sidecar listening on http://HOST:PORT" on stderr when ready; --port 0 picks a free port.
+their config), GET /healthz, /readyz and /metrics, and the operator dashboard at / (login at
+/login, live updates on /live). It prints "mcp-sidecar listening on http://HOST:PORT" on stderr
+when ready (--port 0 picks a free port), then "mcp-sidecar dashboard: URL/" (with the admin
+token when it made one: no dashboard.oidc and no admin token configured).
 Config file (YAML or JSON; unknown keys are errors):
   host, port, logLevel, audit: { dir, keyFile, maxBytes, maxAgeHours, checkpointEvery,
-  checkpointIntervalMs, forward: { syslog: { host, port }, http: { url, headers } } }, watch: FILE
+  checkpointIntervalMs, forward: { syslog: { host, port }, http: { url, headers } } }, watch: FILE,
+  dashboard: { enabled, oidc: { issuer, clientId, clientSecretFile, redirectUri, scope,
+  allowedSubjects }, adminTokenFile, cookieSecretFile, sessionTtlHours, trustProxy },
+  capture: { dir, maxBytes, fileMaxBytes }
 Environment: MCP_SIDECAR_CONFIG (the config file), MCP_SIDECAR_TOKEN (runtimes must send it as a
-  bearer token), LOG_LEVEL.
+  bearer token), MCP_SIDECAR_ADMIN_TOKEN (the dashboard's admin token, at least 16 characters),
+  MCP_SIDECAR_COOKIE_SECRET (signs operator sessions, at least 32 bytes; random per start
+  otherwise), MCP_SIDECAR_OIDC_CLIENT_SECRET; each beats its file in the config. LOG_LEVEL.
 Exit codes: 0 ok, 1 failure (invalid config, audit verification failed), 2 usage.
 SIGTERM flushes and seals the audit file, then exits 0.
 `;
@@ -92,6 +100,15 @@ async function serve(args: string[]): Promise<number> {
   }
   logger.info({ msg: "audit log open", dir: loaded.config.audit.dir, watch: loaded.config.watch });
   process.stderr.write(`mcp-sidecar listening on ${running.url}\n`);
+  if (running.dashboard !== undefined) {
+    // Straight to stderr, never through the JSON log: that one must not hold secrets.
+    const { url, generatedAdminToken } = running.dashboard;
+    process.stderr.write(
+      generatedAdminToken === undefined
+        ? `mcp-sidecar dashboard: ${url}\n`
+        : `mcp-sidecar dashboard: ${url} (admin token: ${generatedAdminToken}; set MCP_SIDECAR_ADMIN_TOKEN to choose it)\n`,
+    );
+  }
   const signal = await new Promise<string>((resolve) => {
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
@@ -126,6 +143,15 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       return usage('audit takes a subcommand: "audit verify FILE..."');
+    case "replay": {
+      const { runReplay } = await import("./replay/index.js");
+      return runReplay(rest, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        env: process.env,
+        version: VERSION,
+      });
+    }
     case "serve":
       return serve(rest);
     default:

@@ -48,8 +48,20 @@ export class ConfigWatch {
 
   /** Reads the file now (also what a timer runs); resolves when the version was judged. */
   check(): Promise<void> {
-    this.checking = this.checking.then(() => this.readNow(true));
+    this.checking = this.checking.then(async () => {
+      await this.readNow(true);
+    });
     return this.checking;
+  }
+
+  /**
+   * An operator's reload: reads the file now and, when valid, hands it on to be pushed even if
+   * this version was pushed before (a runtime may have missed it); an invalid one is refused.
+   */
+  reload(): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+    const result = this.checking.then(() => this.readNow(true, true));
+    this.checking = result.then(() => undefined);
+    return result;
   }
 
   close(): void {
@@ -57,24 +69,29 @@ export class ConfigWatch {
     this.watcher?.close();
   }
 
-  private async readNow(announce: boolean): Promise<void> {
+  private async readNow(
+    announce: boolean,
+    force = false,
+  ): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
     const file = this.options.file;
     let text: string;
     try {
       text = await readFile(file, "utf8");
     } catch {
       // Mid-rename, or removed: the next event (or the file's return) is judged then.
-      return;
+      return { ok: false, reason: `cannot read ${file}` };
     }
     const version = createHash("sha256").update(text).digest("hex");
-    if (version === this.lastSeen) return;
+    if (version === this.lastSeen && !force) return { ok: true, version };
     this.lastSeen = version;
     const loaded = await loadConfig({ file, text, env: process.env });
     if (!loaded.ok) {
-      this.options.onInvalid(version, formatIssues(loaded.issues).join("\n"));
-      return;
+      const reason = formatIssues(loaded.issues).join("\n");
+      this.options.onInvalid(version, reason);
+      return { ok: false, reason };
     }
     this.current = { type: "config", version, file, text };
     if (announce) this.options.onValid(this.current);
+    return { ok: true, version };
   }
 }

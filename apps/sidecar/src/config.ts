@@ -32,6 +32,39 @@ const auditSchema = z.strictObject({
   forward: forwardSchema.prefault({}),
 });
 
+const oidcSchema = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  clientId: nonEmpty,
+  /** confidential clients; MCP_SIDECAR_OIDC_CLIENT_SECRET beats it */
+  clientSecretFile: nonEmpty.optional(),
+  /** this sidecar's `/auth/callback`, as registered at the provider */
+  redirectUri: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  scope: nonEmpty.optional(),
+  allowedSubjects: z.array(nonEmpty).min(1).optional(),
+});
+
+const dashboardSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  oidc: oidcSchema.optional(),
+  /** MCP_SIDECAR_ADMIN_TOKEN beats it; without either (and without oidc) a token is made at start */
+  adminTokenFile: nonEmpty.optional(),
+  /** MCP_SIDECAR_COOKIE_SECRET beats it; without either, a random one (sessions end on restart) */
+  cookieSecretFile: nonEmpty.optional(),
+  sessionTtlHours: z
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(8),
+  /** trust X-Forwarded-Proto/Host from a reverse proxy (Secure cookies, same-origin checks) */
+  trustProxy: z.boolean().default(false),
+});
+
+const captureSchema = z.strictObject({
+  dir: nonEmpty.default("./capture"),
+  maxBytes: posInt.default(256 * MiB),
+  fileMaxBytes: posInt.default(16 * MiB),
+});
+
 export const sidecarConfigSchema = z.strictObject({
   host: nonEmpty.default("127.0.0.1"),
   port: z.number().int().min(0).max(65535).default(8090),
@@ -39,6 +72,9 @@ export const sidecarConfigSchema = z.strictObject({
   audit: auditSchema.prefault({}),
   /** the runtime config file to validate and push to runtimes when it changes */
   watch: nonEmpty.optional(),
+  dashboard: dashboardSchema.prefault({}),
+  /** where captured calls (runtimes' `telemetry.capture`) are kept for `mcp-sidecar replay` */
+  capture: captureSchema.prefault({}),
 });
 
 export type SidecarConfig = z.output<typeof sidecarConfigSchema>;
@@ -87,5 +123,13 @@ export async function loadSidecarConfig(
   config.audit.dir = resolve(base, config.audit.dir);
   if (config.audit.keyFile !== undefined) config.audit.keyFile = resolve(base, config.audit.keyFile);
   if (config.watch !== undefined) config.watch = resolve(base, config.watch);
+  config.capture.dir = resolve(base, config.capture.dir);
+  const { dashboard } = config;
+  if (dashboard.adminTokenFile !== undefined)
+    dashboard.adminTokenFile = resolve(base, dashboard.adminTokenFile);
+  if (dashboard.cookieSecretFile !== undefined)
+    dashboard.cookieSecretFile = resolve(base, dashboard.cookieSecretFile);
+  if (dashboard.oidc?.clientSecretFile !== undefined)
+    dashboard.oidc.clientSecretFile = resolve(base, dashboard.oidc.clientSecretFile);
   return { ok: true, config, file: path };
 }

@@ -6,4 +6,4 @@ export {
   type SidecarConfig,
   sidecarConfigSchema,
 } from "./config.js";
-export { type RunningSidecar, startSidecar } from "./sidecar.js";
+export { type RunningSidecar, type StartSidecarOptions, startSidecar } from "./sidecar.js";

@@ -1,9 +1,11 @@
 /**
  * @module The sidecar's own Prometheus metrics (its `/metrics`): runtimes connected, audit events
- * received and written, checkpoints, forwarding, config pushes and their outcomes.
+ * received and written, checkpoints, forwarding, config pushes and their outcomes, evals (read
+ * from the dashboard's eval board at scrape time), status frames, captured calls, dashboard clients.
  */
 import { Counter, Gauge, Registry } from "@mcp-runtime/telemetry";
 import type { AuditLog } from "./audit/index.js";
+import type { EvalBoard } from "./dashboard/eval-board.js";
 
 export interface SidecarMetrics {
   readonly registry: Registry;
@@ -14,11 +16,22 @@ export interface SidecarMetrics {
   readonly configPushes: Counter;
   readonly configResults: Counter<"outcome">;
   readonly configRefused: Counter;
+  readonly evalResults: Counter<"eval" | "tool" | "status">;
+  readonly statusFrames: Counter;
+  readonly capturedCalls: Counter;
+  readonly dashboardClients: Gauge;
 }
 
-export function createSidecarMetrics(audit: () => AuditLog | undefined): SidecarMetrics {
+export interface MetricSources {
+  audit(): AuditLog | undefined;
+  evals?(): EvalBoard | undefined;
+}
+
+export function createSidecarMetrics(sources: MetricSources): SidecarMetrics {
+  const { audit } = sources;
   const registry = new Registry();
   const registers = [registry];
+  registerEvalGauges(registers, () => sources.evals?.());
   const stat = (name: string, help: string, read: (log: AuditLog) => number) =>
     new Gauge({
       name,
@@ -83,5 +96,54 @@ export function createSidecarMetrics(audit: () => AuditLog | undefined): Sidecar
       help: "Config file versions refused by validation",
       registers,
     }),
+    evalResults: new Counter({
+      name: "mcp_sidecar_eval_results_total",
+      help: "Eval results the runtimes reported (eval_result audit events)",
+      labelNames: ["eval", "tool", "status"],
+      registers,
+    }),
+    statusFrames: new Counter({
+      name: "mcp_sidecar_runtime_status_frames_total",
+      help: "Status frames received from runtimes",
+      registers,
+    }),
+    capturedCalls: new Counter({
+      name: "mcp_sidecar_captured_calls_total",
+      help: "Captured calls received from runtimes for the capture store",
+      registers,
+    }),
+    dashboardClients: new Gauge({
+      name: "mcp_sidecar_dashboard_clients",
+      help: "Dashboard pages connected to /live now",
+      registers,
+    }),
   };
+}
+
+/** Eval gauges are set from the board at scrape time, so an eval that is gone disappears too. */
+function registerEvalGauges(registers: Registry[], board: () => EvalBoard | undefined): void {
+  new Gauge({
+    name: "mcp_sidecar_eval_passing",
+    help: "1 when the eval passes on every runtime that ran it, 0 when it fails on one (pending evals are absent)",
+    labelNames: ["eval", "tool"],
+    registers,
+    collect() {
+      this.reset();
+      for (const view of board()?.views() ?? []) {
+        if (view.status !== "pending")
+          this.set({ eval: view.eval, tool: view.tool }, view.status === "pass" ? 1 : 0);
+      }
+    },
+  });
+  new Gauge({
+    name: "mcp_sidecar_eval_pass_ratio",
+    help: "Share of a tool's evals (with a result) that pass now",
+    labelNames: ["tool"],
+    registers,
+    collect() {
+      this.reset();
+      for (const ratio of board()?.ratios() ?? [])
+        this.set({ tool: ratio.tool }, ratio.passing / ratio.total);
+    },
+  });
 }

@@ -2,7 +2,9 @@
  * @module The runtimes connected to this sidecar: each sends a hello, then batches of audit
  * events that are written to the audit log and acknowledged once durable (so a runtime can drop
  * them); batches it resends after a lost ack are acknowledged again without being written twice.
- * Validated configs are pushed to every runtime; each runtime audits its own outcome.
+ * Validated configs are pushed to every runtime; each runtime audits its own outcome. Status frames
+ * (the dashboard's runtime view) keep the latest per connection; captured calls go to the capture
+ * store, never to the audit log; an operator's "run evals" goes to every runtime.
  */
 import type { IncomingMessage } from "node:http";
 import type {
@@ -11,19 +13,42 @@ import type {
   Logger,
   RuntimeToSidecar,
   SidecarToRuntime,
+  StatusMessage,
 } from "@mcp-runtime/telemetry";
 import type { WebSocket } from "ws";
 import type { AuditLog } from "./audit/index.js";
+import type { CaptureWriter } from "./capture/types.js";
+import { captureProblem, statusProblem } from "./frame-checks.js";
 import type { SidecarMetrics } from "./metrics.js";
 
-const EVENT_TYPES = new Set(["tool_call", "auth_failure", "config_change", "admin_action"]);
+const EVENT_TYPES = new Set(["tool_call", "auth_failure", "config_change", "admin_action", "eval_result"]);
 
 interface Connection {
   socket: WebSocket;
   node: string | undefined;
   remote: string;
+  connectedAt: number;
+  status: StatusMessage | undefined;
+  /** epoch ms the latest status frame arrived (the sidecar's clock, for staleness) */
+  statusAt: number;
   /** acks go out in batch order: each write waits for the one before */
   writing: Promise<void>;
+}
+
+/** A runtime that said hello, as the dashboard lists it. */
+export interface RuntimeInfo {
+  node: string;
+  remote: string;
+  connectedAt: number;
+  status: StatusMessage | undefined;
+  statusAt: number;
+}
+
+/** What the dashboard's state wants to hear about runtimes beyond their audit events. */
+export interface RuntimeObserver {
+  status(node: string, status: StatusMessage): void;
+  /** the last connection of `node` closed */
+  left(node: string): void;
 }
 
 export interface RuntimeHubOptions {
@@ -32,11 +57,16 @@ export interface RuntimeHubOptions {
   metrics: SidecarMetrics;
   /** the config to push to a runtime whose hello names another version */
   currentConfig(): ConfigPushMessage | undefined;
+  /** where captured calls go; without it they are counted and dropped */
+  capture?: CaptureWriter;
+  observer?: RuntimeObserver;
 }
 
 export class RuntimeHub {
   private readonly options: RuntimeHubOptions;
   private readonly connections = new Set<Connection>();
+  /** bumped when a runtime comes, goes or reports its status */
+  version = 0;
 
   constructor(options: RuntimeHubOptions) {
     this.options = options;
@@ -51,6 +81,9 @@ export class RuntimeHub {
       socket,
       node: undefined,
       remote: request.socket.remoteAddress ?? "unknown",
+      connectedAt: Date.now(),
+      status: undefined,
+      statusAt: 0,
       writing: Promise.resolve(),
     };
     this.connections.add(connection);
@@ -72,6 +105,11 @@ export class RuntimeHub {
     socket.on("close", () => {
       this.connections.delete(connection);
       this.options.metrics.runtimesConnected.set(this.connections.size);
+      const { node } = connection;
+      if (node !== undefined) {
+        this.version++;
+        if (![...this.connections].some((other) => other.node === node)) this.options.observer?.left(node);
+      }
       this.options.logger.info({
         msg: "runtime disconnected",
         node: connection.node,
@@ -91,6 +129,26 @@ export class RuntimeHub {
     }
     this.options.metrics.configPushes.inc(sent);
     return sent;
+  }
+
+  /** Asks every runtime to run its evals now; returns how many were asked. */
+  runEvals(actor: string): number {
+    let sent = 0;
+    for (const connection of this.connections) {
+      if (connection.node === undefined) continue;
+      this.send(connection, { type: "run-evals", actor });
+      sent++;
+    }
+    return sent;
+  }
+
+  /** The runtimes that said hello, oldest connection first. */
+  runtimes(): RuntimeInfo[] {
+    const out: RuntimeInfo[] = [];
+    for (const { node, remote, connectedAt, status, statusAt } of this.connections) {
+      if (node !== undefined) out.push({ node, remote, connectedAt, status, statusAt });
+    }
+    return out;
   }
 
   close(): void {
@@ -147,6 +205,29 @@ export class RuntimeHub {
       // event stream, so each applied or refused push is recorded once.
       return;
     }
+    if (message.type === "status") {
+      const problem = statusProblem(message as unknown as Record<string, unknown>);
+      if (problem !== undefined) {
+        this.refuse(connection, problem);
+        return;
+      }
+      connection.status = message;
+      connection.statusAt = Date.now();
+      this.version++;
+      this.options.metrics.statusFrames.inc();
+      this.options.observer?.status(connection.node, message);
+      return;
+    }
+    if (message.type === "capture") {
+      const problem = captureProblem(message as unknown as Record<string, unknown>);
+      if (problem !== undefined) {
+        this.refuse(connection, problem);
+        return;
+      }
+      this.options.metrics.capturedCalls.inc(message.calls.length);
+      this.options.capture?.append(connection.node, message.calls);
+      return;
+    }
     this.refuse(connection, "unknown frame type");
   }
 
@@ -156,6 +237,7 @@ export class RuntimeHub {
       return;
     }
     connection.node = message.node;
+    this.version++;
     this.options.logger.info({
       msg: "runtime connected",
       node: message.node,

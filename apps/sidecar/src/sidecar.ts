@@ -1,33 +1,77 @@
 /**
  * @module The sidecar process: the audit log, the WebSocket runtimes connect to, the config
- * watcher, and an HTTP server for `/healthz`, `/readyz` and `/metrics` on the same port.
+ * watcher, the capture store, and one HTTP server on one port for `/healthz`, `/readyz` and
+ * `/metrics` (unauthenticated) and the operator dashboard (everything else, and `/live`).
  */
 import { timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "@mcp-runtime/telemetry";
 import { WebSocketServer } from "ws";
 import { AuditLog } from "./audit/index.js";
+import { openCaptureStore } from "./capture/index.js";
 import type { SidecarConfig } from "./config.js";
 import { ConfigWatch } from "./config-watch.js";
+import { auditActionTo, createOperatorActions } from "./dashboard/actions.js";
+import { createDashboard, type Dashboard } from "./dashboard/mount.js";
+import { loadDashboardSecrets } from "./dashboard/secrets.js";
+import { DashboardState } from "./dashboard/state.js";
+import { DEFAULT_DASHBOARD_ROOT } from "./dashboard/static-files.js";
 import { createSidecarMetrics } from "./metrics.js";
 import { RuntimeHub } from "./runtime-hub.js";
 
 export interface RunningSidecar {
   readonly url: string;
+  /** set when the dashboard is enabled */
+  readonly dashboard?: {
+    url: string;
+    /** the admin token made at start (no OIDC and no token configured): tell the operator once */
+    generatedAdminToken?: string;
+  };
   /** flushes and seals the audit file, closes connections */
   close(): Promise<void>;
 }
 
+export interface StartSidecarOptions {
+  /** the built dashboard page; default `dist/dashboard` of this package */
+  dashboardRoot?: string;
+  /** where dashboard secrets are read from (default `process.env`) */
+  env?: NodeJS.ProcessEnv;
+}
+
 const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+const VERSION = (
+  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
+).version;
 
 export async function startSidecar(
   config: SidecarConfig,
   logger: Logger,
   token?: string,
+  options: StartSidecarOptions = {},
 ): Promise<RunningSidecar> {
   const { audit: settings } = config;
-  const audit = await AuditLog.open({
+  const startedAt = Date.now();
+  // Before the log opens: a missing secret file stops the start-up with nothing to undo.
+  const secrets = config.dashboard.enabled
+    ? await loadDashboardSecrets(config.dashboard, options.env ?? process.env)
+    : undefined;
+  // Closures below read these once they are set; the state must exist before the log opens.
+  let audit: AuditLog | undefined;
+  let hub: RuntimeHub | undefined;
+  let watch: ConfigWatch | undefined;
+  const metrics = createSidecarMetrics({ audit: () => audit, evals: () => state.evals });
+  const state = new DashboardState({
+    metrics,
+    runtimes: () => hub?.runtimes() ?? [],
+    runtimesVersion: () => hub?.version ?? 0,
+    configVersion: () => watch?.current?.version,
+    auditRecords: () => audit?.stats.records ?? 0,
+    version: VERSION,
+    startedAt,
+  });
+  const log = await AuditLog.open({
     dir: settings.dir,
     ...(settings.keyFile === undefined ? {} : { keyFile: settings.keyFile }),
     maxBytes: settings.maxBytes,
@@ -35,22 +79,36 @@ export async function startSidecar(
     checkpointEvery: settings.checkpointEvery,
     checkpointIntervalMs: settings.checkpointIntervalMs,
     forward: settings.forward,
+    onWritten: (records) => state.written(records),
   });
-  const metrics = createSidecarMetrics(() => audit);
-  let watch: ConfigWatch | undefined;
-  const hub = new RuntimeHub({ audit, logger, metrics, currentConfig: () => watch?.current });
+  audit = log;
+  const capture = await openCaptureStore(config.capture, logger).catch(async (cause: unknown) => {
+    await log.close();
+    throw cause;
+  });
+  const runtimeHub = new RuntimeHub({
+    audit: log,
+    logger,
+    metrics,
+    currentConfig: () => watch?.current,
+    capture,
+    observer: state,
+  });
+  hub = runtimeHub;
+  let lastPush = 0;
   if (config.watch !== undefined) {
     watch = new ConfigWatch({
       file: config.watch,
       onValid: (push) => {
-        const runtimes = hub.broadcast(push);
+        const runtimes = runtimeHub.broadcast(push);
+        lastPush = runtimes;
         logger.info({ msg: "config change pushed", file: push.file, version: push.version, runtimes });
       },
       onInvalid: (version, reason) => {
         metrics.configRefused.inc();
         logger.warn({ msg: "config change refused", file: config.watch, version, reason });
         try {
-          audit.append({
+          log.append({
             type: "config_change",
             ts: Date.now(),
             version,
@@ -65,12 +123,43 @@ export async function startSidecar(
     });
     await watch.start();
   }
+  const auditAction = auditActionTo(log, logger);
+  const actions = createOperatorActions({
+    hub: runtimeHub,
+    watch,
+    lastPush: () => lastPush,
+    audit: auditAction,
+  });
+  let dashboard: Dashboard | undefined;
+  let generatedAdminToken: string | undefined;
+  if (secrets !== undefined) {
+    if (secrets.adminTokenGenerated) generatedAdminToken = secrets.adminToken;
+    dashboard = await createDashboard({
+      settings: config.dashboard,
+      secrets,
+      state,
+      actions,
+      audit: auditAction,
+      metrics,
+      logger,
+      root: options.dashboardRoot ?? DEFAULT_DASHBOARD_ROOT,
+    }).catch(async (cause: unknown) => {
+      // The provider's discovery failed: nothing may stay open behind a failed start.
+      watch?.close();
+      await log.close();
+      await capture.close();
+      throw cause;
+    });
+  }
   let closing = false;
   const http = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/healthz") return json(res, 200, { status: "ok" });
     if (path === "/readyz")
-      return json(res, closing ? 503 : 200, { status: closing ? "draining" : "ok", runtimes: hub.size });
+      return json(res, closing ? 503 : 200, {
+        status: closing ? "draining" : "ok",
+        runtimes: runtimeHub.size,
+      });
     if (path === "/metrics") {
       metrics.registry.metrics().then(
         (text) => {
@@ -81,10 +170,15 @@ export async function startSidecar(
       );
       return;
     }
+    if (dashboard !== undefined) return dashboard.handleRequest(req, res);
     json(res, 404, { error: "not found" });
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
   http.on("upgrade", (req, socket, head) => {
+    if (dashboard !== undefined && (req.url ?? "/").split("?")[0] === "/live") {
+      dashboard.handleUpgrade(req, socket, head);
+      return;
+    }
     const refusal = refuseUpgrade(req, token);
     if (refusal !== undefined) {
       logger.warn({ msg: "runtime connection refused", reason: refusal, remote: req.socket.remoteAddress });
@@ -93,7 +187,7 @@ export async function startSidecar(
       );
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => hub.attach(ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => runtimeHub.attach(ws, req));
   });
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
@@ -101,18 +195,29 @@ export async function startSidecar(
   });
   const { port } = http.address() as AddressInfo;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
   return {
-    url: `http://${host}:${port}`,
+    url,
+    ...(dashboard === undefined
+      ? {}
+      : {
+          dashboard: {
+            url: `${url}/`,
+            ...(generatedAdminToken === undefined ? {} : { generatedAdminToken }),
+          },
+        }),
     async close() {
       closing = true;
       watch?.close();
-      hub.close();
+      dashboard?.close();
+      runtimeHub.close();
       wss.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
       });
-      await audit.close();
+      await log.close();
+      await capture.close();
     },
   };
 }

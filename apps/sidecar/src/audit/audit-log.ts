@@ -6,7 +6,7 @@
  */
 import { type FileHandle, mkdir, open } from "node:fs/promises";
 import { resolve } from "node:path";
-import { ChainEncoder, type EncodedBatch, type QueueItem } from "./chain-encoder.js";
+import { ChainEncoder, type EncodedBatch, type ForwardRecord, type QueueItem } from "./chain-encoder.js";
 import { AuditError } from "./errors.js";
 import { type AuditEventInput, checkSource, encodeEventMembers } from "./event.js";
 import { AuditFileWriter } from "./file-writer.js";
@@ -31,6 +31,8 @@ export interface AuditLogOptions {
   /** rotate once a file's first event is this old (default 24 h) */
   maxAgeMs?: number;
   forward?: ForwardOptions;
+  /** Called with each batch of records once durable (the dashboard's live view); must not throw. */
+  onWritten?: (records: readonly ForwardRecord[]) => void;
 }
 
 /** Counters since open, for metrics. */
@@ -72,6 +74,7 @@ export class AuditLog {
   readonly #forwarders: Forwarder[];
   readonly #timer: NodeJS.Timeout;
   readonly #files: AuditFileWriter;
+  #onWritten: ((records: readonly ForwardRecord[]) => void) | undefined;
   #queue: QueueItem[] = [];
   #appended = 0;
   #durable = 0;
@@ -124,6 +127,7 @@ export class AuditLog {
     const encoder = new ChainEncoder(key, limits, encoded, tail);
     const handle = tail !== null && tail.unsealed > 0 ? await open(tail.file, "a") : null;
     const log = new AuditLog(dir, encoder, accepted, forwarders, intervalMs, handle);
+    log.#onWritten = options.onWritten;
     try {
       const batch = encoder.start(new Date());
       await log.#files.execute(batch.ops);
@@ -145,7 +149,7 @@ export class AuditLog {
     if (this.#closing !== null) throw new AuditError("AUDIT_CLOSED", "audit log is closed");
     const members = encodeEventMembers(event);
     const src = source === undefined ? undefined : checkSource(source);
-    this.#queue.push({ kind: "event", type: event.type, members, src });
+    this.#queue.push({ kind: "event", type: event.type, members, src, event });
     this.#appended++;
     if (src !== undefined) this.#accepted.note(src.node, src.seq);
     this.#schedule();
@@ -238,7 +242,9 @@ export class AuditLog {
       if (waiter.target <= this.#durable) waiter.resolve();
       else this.#waiters.push(waiter);
     }
-    if (batch.records.length > 0) for (const forwarder of this.#forwarders) forwarder.send(batch.records);
+    if (batch.records.length === 0) return;
+    for (const forwarder of this.#forwarders) forwarder.send(batch.records);
+    this.#onWritten?.(batch.records);
   }
 
   #fail(cause: unknown): void {

@@ -4,6 +4,7 @@
  * and decides rotation by size and age. Pure bookkeeping, no I/O: the writer executes the ops in order.
  */
 import { CHECKPOINT_TYPE, type CheckpointReason, SEGMENT_TYPE, signCheckpoint } from "./checkpoint.js";
+import type { AuditEventInput } from "./event.js";
 import { auditFileName } from "./files.js";
 import type { SigningKey } from "./keys.js";
 import { GENESIS_PREV, type SourceRef, sealRecord } from "./record.js";
@@ -11,17 +12,21 @@ import type { SourceTracker } from "./sources.js";
 
 export type QueueItem =
   /** `members`: the event's JSON members without braces, `"type"` first (see `encodeEventMembers`) */
-  | { kind: "event"; type: string; members: string; src: SourceRef | undefined }
+  | { kind: "event"; type: string; members: string; src: SourceRef | undefined; event: AuditEventInput }
   | { kind: "checkpoint"; reason: CheckpointReason };
 
 /** `append` goes to the open file; `rotate` closes it and creates `name` holding `text`. */
 export type WriteOp = { kind: "append"; text: string } | { kind: "rotate"; name: string; text: string };
 
-/** A sealed record as forwarders need it, without re-parsing the line. */
+/** A sealed record as forwarders (and the dashboard) need it, without re-parsing the line. */
 export interface ForwardRecord {
   line: string;
   type: string;
   ts: string;
+  seq: number;
+  /** the appended event (absent on checkpoint and segment records); read-only by agreement */
+  event?: AuditEventInput;
+  src?: SourceRef;
 }
 
 export interface EncodedBatch {
@@ -98,7 +103,9 @@ export class ChainEncoder {
         this.#rotate(now);
       const src =
         item.src === undefined ? "" : `,"src":${JSON.stringify({ node: item.src.node, seq: item.src.seq })}`;
-      this.#emit(`${item.members}${src}`, item.type);
+      const record = this.#emit(`${item.members}${src}`, item.type);
+      record.event = item.event;
+      if (item.src !== undefined) record.src = item.src;
       this.#batch.events++;
       this.#firstEventAt ??= nowMs;
       if (item.src !== undefined) this.sources.note(item.src.node, item.src.seq);
@@ -147,7 +154,7 @@ export class ChainEncoder {
   }
 
   /** `members` starts with the `"type"` member; `type` is its value, passed along to spare a parse. */
-  #emit(members: string, type: string): void {
+  #emit(members: string, type: string): ForwardRecord {
     const seq = this.#seq + 1;
     const { line, hash } = sealRecord(`{"seq":${seq},"ts":"${this.#ts}","prev":"${this.#prev}",${members}}`);
     this.#seq = seq;
@@ -157,7 +164,9 @@ export class ChainEncoder {
     this.#fileBytes += bytes;
     this.#batch.bytes += bytes;
     if (type !== CHECKPOINT_TYPE) this.#sinceCheckpoint++;
-    this.#batch.records.push({ line, type, ts: this.#ts });
+    const record: ForwardRecord = { line, type, ts: this.#ts, seq };
+    this.#batch.records.push(record);
+    return record;
   }
 
   #cut(): void {

@@ -1,5 +1,6 @@
 /** @module Public surface of the tamper-evident audit log; the sidecar's CLI and server import only this. */
 export { AuditLog, type AuditLogOptions, type AuditLogStats } from "./audit-log.js";
+export type { ForwardRecord as WrittenRecord } from "./chain-encoder.js";
 export type { CheckpointReason } from "./checkpoint.js";
 export { AuditError, type AuditErrorCode } from "./errors.js";
 export type { AuditEventInput } from "./event.js";

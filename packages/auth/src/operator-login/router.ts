@@ -16,7 +16,8 @@ import * as client from "openid-client";
 import { Strategy, type VerifyFunction } from "openid-client/passport";
 import passport from "passport";
 import { AuthError } from "../errors.js";
-import { CookieSigner, readCookie, serializeCookie } from "./signed-cookie.js";
+import { type Operator, OperatorSessions } from "./session.js";
+import { readCookie, serializeCookie } from "./signed-cookie.js";
 
 export interface OperatorLoginOptions {
   issuer: string;
@@ -37,12 +38,10 @@ export interface OperatorLoginOptions {
   allowedSubjects?: readonly string[];
   /** Where a successful login lands. Default "/". */
   afterLoginPath?: string;
-}
-
-export interface Operator {
-  subject: string;
-  name?: string;
-  email?: string;
+  /** Called after a successful login, before the redirect (to audit it). */
+  onLogin?(operator: Operator): void;
+  /** Called when a login is refused: `subject` when the provider knew who it was. */
+  onLoginFailed?(reason: string, subject?: string): void;
 }
 
 export interface OperatorLogin {
@@ -50,18 +49,34 @@ export interface OperatorLogin {
   /** 401 JSON unless the request carries a valid operator session; sets `res.locals.operator`. */
   readonly requireOperator: RequestHandler;
   operatorOf(request: IncomingMessage): Operator | undefined;
+  /** The session's CSRF token (an HMAC of the cookie), for state-changing requests to echo in a header. */
+  csrfTokenOf(request: IncomingMessage): string | undefined;
+  /** The Set-Cookie value that ends the session. */
+  clearCookie(request: IncomingMessage): string;
 }
 
 const STRATEGY = "mcp-operator";
 const TX_TTL_SEC = 600;
-const NOT_AN_OPERATOR = { message: "not an operator" };
+const NOT_AN_OPERATOR = "not an operator";
+
+interface Denial {
+  message: typeof NOT_AN_OPERATOR;
+  subject: string;
+}
+
+const isDenial = (info: unknown): info is Denial =>
+  typeof info === "object" && info !== null && (info as { message?: unknown }).message === NOT_AN_OPERATOR;
 
 export async function createOperatorLogin(options: OperatorLoginOptions): Promise<OperatorLogin> {
-  const signer = new CookieSigner(options.cookieSecret);
-  const cookieName = options.cookieName ?? "mcp_operator";
-  const txCookie = `${cookieName}_tx`;
-  const ttl = options.sessionTtlSec ?? 8 * 3600;
   const secure = new URL(options.redirectUri).protocol === "https:";
+  const sessions = new OperatorSessions({
+    cookieSecret: options.cookieSecret,
+    ...(options.cookieName === undefined ? {} : { cookieName: options.cookieName }),
+    ...(options.sessionTtlSec === undefined ? {} : { sessionTtlSec: options.sessionTtlSec }),
+    secure: () => secure,
+  });
+  const { signer } = sessions;
+  const txCookie = `${sessions.cookieName}_tx`;
   const issuer = new URL(options.issuer);
   let config: client.Configuration;
   try {
@@ -84,7 +99,7 @@ export async function createOperatorLogin(options: OperatorLoginOptions): Promis
     if (typeof claims.name === "string") operator.name = claims.name;
     if (typeof claims.email === "string") operator.email = claims.email;
     if (options.allowedSubjects !== undefined && !options.allowedSubjects.includes(operator.subject)) {
-      return done(null, false, NOT_AN_OPERATOR);
+      return done(null, false, { message: NOT_AN_OPERATOR, subject: operator.subject } satisfies Denial);
     }
     return done(null, operator);
   };
@@ -125,35 +140,31 @@ export async function createOperatorLogin(options: OperatorLoginOptions): Promis
       STRATEGY,
       { session: false },
       (error: unknown, user: Operator | false, info: unknown) => {
-        if (!error && !user && info === NOT_AN_OPERATOR) {
+        if (!error && !user && isDenial(info)) {
+          options.onLoginFailed?.(NOT_AN_OPERATOR, info.subject);
           res.status(403).json({ error: "access_denied", message: "not an operator" });
           return;
         }
         if (error || !user) {
           // A missing or forged login transaction (state, PKCE verifier) lands here too.
+          options.onLoginFailed?.(error instanceof Error ? error.message : "no operator from the provider");
           res.status(401).json({ error: "login_failed", message: "login failed; start again at /login" });
           return;
         }
-        res.append(
-          "set-cookie",
-          serializeCookie(cookieName, signer.sign({ op: user }, ttl), { secure, path: "/", maxAgeSec: ttl }),
-        );
+        sessions.issue(req, res, user);
+        options.onLogin?.(user);
         res.redirect(303, options.afterLoginPath ?? "/");
       },
     )(req, res, next);
   };
 
-  const operatorOf = (request: IncomingMessage): Operator | undefined => {
-    const payload = signer.verify(readCookie(request.headers.cookie, cookieName));
-    const op = payload?.op as Operator | undefined;
-    return op !== undefined && typeof op.subject === "string" ? op : undefined;
-  };
+  const operatorOf = (request: IncomingMessage) => sessions.operatorOf(request);
 
   const router = express.Router();
   router.get("/login", run);
   router.get("/callback", run);
-  router.post("/logout", (_req, res) => {
-    res.append("set-cookie", serializeCookie(cookieName, "", { secure, path: "/", maxAgeSec: 0 }));
+  router.post("/logout", (req, res) => {
+    res.append("set-cookie", sessions.clearCookie(req));
     res.status(204).end();
   });
   router.get("/me", (req, res) => {
@@ -170,5 +181,11 @@ export async function createOperatorLogin(options: OperatorLoginOptions): Promis
     res.locals.operator = operator;
     next();
   };
-  return { router, requireOperator, operatorOf };
+  return {
+    router,
+    requireOperator,
+    operatorOf,
+    csrfTokenOf: (request) => sessions.csrfTokenOf(request),
+    clearCookie: (request) => sessions.clearCookie(request),
+  };
 }
