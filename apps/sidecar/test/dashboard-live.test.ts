@@ -144,7 +144,7 @@ describe("live state from a runtime", () => {
     expect(records[0]?.seq).toBeGreaterThan(records[9]?.seq ?? Number.POSITIVE_INFINITY);
     const runtimes = await eventually("the runtime with its status", async () =>
       deltas(live)
-        .flatMap((d: DashboardDelta) => d.runtimes)
+        .flatMap((d: DashboardDelta) => d.runtimes ?? [])
         .find((r) => r.node === "node-calls" && r.status !== undefined),
     );
     expect(runtimes).toMatchObject({

@@ -3,7 +3,8 @@
  * per-second tool series and its window, the eval board's worst-over-nodes rule, and the audit
  * ring's order, filters and wrap-around.
  */
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { applyDelta } from "../dashboard/src/state.js";
 import { AuditRing } from "../src/dashboard/audit-ring.js";
 import { EvalBoard } from "../src/dashboard/eval-board.js";
 import { LatencyHistogram } from "../src/dashboard/latency-histogram.js";
@@ -164,5 +165,68 @@ describe("DashboardState", () => {
     expect(delta?.tools.map((t) => t.calls)).toEqual([1]);
     // The tool stays in deltas while its last minute still changes; the records do not repeat.
     expect(state.delta()?.audit).toEqual([]);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("sends each tool's points once (from the second in progress at the last frame), and the page merges them", () => {
+    const s0 = Math.floor(Date.now() / 1000);
+    vi.useFakeTimers({ now: s0 * 1000 + 100 });
+    const state = new DashboardState({
+      metrics: createSidecarMetrics({ audit: () => undefined }),
+      runtimes: () => [],
+      runtimesVersion: () => 0,
+      configVersion: () => undefined,
+      auditRecords: () => 0,
+      version: "test",
+      startedAt: 0,
+    });
+    let seq = 0;
+    const call = (sec: number) => {
+      const event = {
+        type: "tool_call",
+        ts: sec * 1000 + 10,
+        tool: "t",
+        era: "modern",
+        outcome: "ok",
+        durationMs: 2,
+      };
+      seq++;
+      state.written([
+        { line: "", type: "tool_call", ts: new Date().toISOString(), seq, event, src: { node: "n", seq } },
+      ]);
+    };
+    call(s0 - 5);
+    const page = { ...state.snapshot({ subject: "op" }, "csrf") };
+    state.markSent();
+    expect(page.tools[0]?.points.map((p) => p.t)).toEqual([s0 - 5]);
+
+    vi.setSystemTime((s0 + 2) * 1000 + 100);
+    call(s0 + 1);
+    call(s0 + 2);
+    const first = state.delta();
+    expect(first?.pointsSince).toBe(s0);
+    expect(first?.tools[0]?.points.map((p) => p.t)).toEqual([s0 + 1, s0 + 2]);
+
+    vi.setSystemTime((s0 + 3) * 1000 + 100);
+    call(s0 + 2);
+    const second = state.delta();
+    expect(second?.pointsSince).toBe(s0 + 2);
+    expect(second?.tools[0]?.points).toEqual([expect.objectContaining({ t: s0 + 2, calls: 2 })]);
+    expect(second?.tools[0]?.calls).toBe(4);
+
+    // The page: older points kept, the second in progress replaced, nothing doubled.
+    let merged = page;
+    for (const delta of [first, second]) if (delta !== undefined) merged = applyDelta(merged, delta);
+    expect(merged.tools[0]?.points.map((p) => [p.t, p.calls])).toEqual([
+      [s0 - 5, 1],
+      [s0 + 1, 1],
+      [s0 + 2, 2],
+    ]);
+    // Lists not in a delta stay as they were.
+    expect(first?.runtimes).toBeUndefined();
+    expect(merged.runtimes).toBe(page.runtimes);
   });
 });

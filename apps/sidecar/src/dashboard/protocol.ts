@@ -144,11 +144,19 @@ export interface DashboardSnapshot {
 /** Every second: what changed since the last frame. */
 export interface DashboardDelta {
   ts: number;
-  /** tools with calls since the last frame: their whole view (points included) */
+  /**
+   * Epoch second from which `tools[].points` are complete: the page replaces a tool's points at
+   * or after it and keeps the older ones (the second in progress at the last frame comes again).
+   * Points alone would cost a busy sidecar megabytes per second per page if sent whole.
+   */
+  pointsSince: number;
+  /** tools with calls in the last minute: summary fields, and their points since `pointsSince` */
   tools: ToolView[];
-  runtimes: RuntimeView[];
-  evals: EvalView[];
-  evalRatios: EvalRatio[];
+  /** present when changed: the whole list (so a runtime that left disappears) */
+  runtimes?: RuntimeView[];
+  /** present when changed, whole, with `evalRatios` */
+  evals?: EvalView[];
+  evalRatios?: EvalRatio[];
   /** present when the history changed */
   config?: { version?: string; history: ConfigChangeView[] };
   /** records written since the last frame, newest first */

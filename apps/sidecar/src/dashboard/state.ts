@@ -50,7 +50,7 @@ export class DashboardState implements RuntimeObserver {
   private readonly runtimeList: RuntimeList;
   private history: ConfigChangeView[] = [];
   private historyVersion = 0;
-  private sent = { auditSeq: 0, evals: -1, history: -1, runtimes: "" };
+  private sent = { auditSeq: 0, evals: -1, history: -1, runtimes: "", sec: 0 };
   private lastTs = "";
   private lastTsMs = 0;
 
@@ -91,6 +91,7 @@ export class DashboardState implements RuntimeObserver {
       evals: this.evals.version,
       history: this.historyVersion,
       runtimes: this.runtimeList.signature(Date.now()),
+      sec: Math.floor(Date.now() / 1000),
     };
     this.touched.clear();
   }
@@ -121,9 +122,10 @@ export class DashboardState implements RuntimeObserver {
     const now = Date.now();
     const nowSec = Math.floor(now / 1000);
     const tools = [];
+    const pointsSince = this.sent.sec;
     for (const series of this.tools.values()) {
       if (this.touched.has(series) || series.lastCallSec > nowSec - RECENT_SECONDS)
-        tools.push(series.view(nowSec));
+        tools.push(series.view(nowSec, pointsSince));
     }
     this.touched.clear();
     const audit = this.audit.query({ limit: AUDIT_PER_FRAME, afterSeq: this.sent.auditSeq });
@@ -138,14 +140,15 @@ export class DashboardState implements RuntimeObserver {
       evals: this.evals.version,
       history: this.historyVersion,
       runtimes,
+      sec: nowSec,
     };
     return {
       ts: now,
+      pointsSince,
       tools,
       // Lists the page replaces whole, so a runtime or eval that left disappears.
-      runtimes: runtimesChanged ? this.runtimeList.views(now) : [],
-      evals: evalsChanged ? this.evals.views() : [],
-      evalRatios: evalsChanged ? this.evals.ratios() : [],
+      ...(runtimesChanged ? { runtimes: this.runtimeList.views(now) } : {}),
+      ...(evalsChanged ? { evals: this.evals.views(), evalRatios: this.evals.ratios() } : {}),
       ...(historyChanged ? { config: this.config() } : {}),
       audit,
       sidecar: { auditRecords: this.options.auditRecords() },

@@ -53,7 +53,8 @@ export class ToolSeries {
     return true;
   }
 
-  view(nowSec: number): ToolView {
+  /** The tool's view; its points from `sinceSec` on (all of the window by default). */
+  view(nowSec: number, sinceSec = 0): ToolView {
     const points: ToolPoint[] = [];
     const minute = new LatencyHistogram();
     let calls = 0;
@@ -68,7 +69,7 @@ export class ToolSeries {
         p50: slot.latency.quantile(0.5),
         p99: slot.latency.quantile(0.99),
       };
-      points.push(slot.point);
+      if (t >= sinceSec) points.push(slot.point);
       if (t > nowSec - SUMMARY_SECONDS) {
         calls += slot.calls;
         errors += slot.errors;
