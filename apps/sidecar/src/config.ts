@@ -59,11 +59,16 @@ const dashboardSchema = z.strictObject({
   trustProxy: z.boolean().default(false),
 });
 
-const captureSchema = z.strictObject({
-  dir: nonEmpty.default("./capture"),
-  maxBytes: posInt.default(256 * MiB),
-  fileMaxBytes: posInt.default(16 * MiB),
-});
+const captureSchema = z
+  .strictObject({
+    dir: nonEmpty.default("./capture"),
+    maxBytes: posInt.default(256 * MiB),
+    fileMaxBytes: posInt.default(16 * MiB),
+  })
+  .refine((capture) => capture.fileMaxBytes <= capture.maxBytes, {
+    path: ["fileMaxBytes"],
+    message: "must not exceed capture.maxBytes",
+  });
 
 export const sidecarConfigSchema = z.strictObject({
   host: nonEmpty.default("127.0.0.1"),

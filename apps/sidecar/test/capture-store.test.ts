@@ -97,6 +97,23 @@ describe("capture store", () => {
     for (const file of files) expect((await stat(file.path)).mode & 0o777).toBe(0o600);
   });
 
+  it("touches the disk only when the first call arrives: a folder it cannot make drops and counts, never fails the start", async () => {
+    const parent = await tempDir();
+    const dir = join(parent, "captures");
+    const store = await openCaptureStore({ dir, maxBytes: 1 << 20, fileMaxBytes: 1024 }, quiet);
+    expect(await readdir(parent)).toEqual([]);
+    await store.close();
+    // A path below a regular file can never be made (ENOTDIR), root or not.
+    await appendFile(join(parent, "not-a-folder"), "x");
+    const blocked = await openCaptureStore(
+      { dir: join(parent, "not-a-folder", "captures"), maxBytes: 1 << 20, fileMaxBytes: 1024 },
+      quiet,
+    );
+    blocked.append("n", [call(1), call(2)]);
+    await blocked.close();
+    expect(blocked.stats).toMatchObject({ records: 0, dropped: 2 });
+  });
+
   it("starts a new file before one would grow past fileMaxBytes, and reads all files oldest first", async () => {
     const dir = await tempDir();
     const store = await openCaptureStore({ dir, maxBytes: 1 << 20, fileMaxBytes: 1024 }, quiet);

@@ -82,6 +82,14 @@ describe("mcp-sidecar config", () => {
     expect(result.stderr).toContain("rotate");
     expect(result.stderr).toMatch(/^port: /m);
   });
+
+  it("refuses a capture file bound larger than the folder's bound, at its path", async () => {
+    const file = join(dir, "capture.yaml");
+    await writeFile(file, "capture:\n  maxBytes: 1000\n  fileMaxBytes: 2000\n");
+    const result = run(["--config", file]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^capture\.fileMaxBytes: must not exceed capture\.maxBytes$/m);
+  });
 });
 
 describe("mcp-sidecar serve", () => {

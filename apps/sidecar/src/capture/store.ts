@@ -25,25 +25,19 @@ export async function openCaptureStore(options: CaptureStoreOptions, logger: Log
   }
   if (options.fileMaxBytes > options.maxBytes)
     throw new TypeError('"fileMaxBytes" option must not exceed "maxBytes"');
-  await mkdir(options.dir, { recursive: true, mode: 0o700 });
-  // mkdir's mode only applies to a folder it creates; an existing one is tightened too.
-  await chmod(options.dir, 0o700).catch((error: NodeJS.ErrnoException) =>
-    logger.warn({
-      msg: "capture store: cannot restrict folder to 0700",
-      dir: options.dir,
-      error: error.code,
-    }),
-  );
-  return new CaptureStore(options, logger, await listCaptureFiles(options.dir));
+  // The folder is made on the first captured call, not here: most sidecars never capture, and a
+  // read-only image whose capture folder is not a volume must still start.
+  return new CaptureStore(options, logger);
 }
 
 class CaptureStore implements CaptureWriter {
   readonly #options: CaptureStoreOptions;
   readonly #logger: Logger;
   /** every capture file in the folder, oldest first; the last one is `#current` once open */
-  readonly #files: CaptureFile[];
+  readonly #files: CaptureFile[] = [];
+  #prepared = false;
   readonly #stamp = captureStamp(new Date());
-  #totalBytes: number;
+  #totalBytes = 0;
   #queue: string[] = [];
   #queuedBytes = 0;
   #handle: FileHandle | null = null;
@@ -55,11 +49,23 @@ class CaptureStore implements CaptureWriter {
   #records = 0;
   #dropped = 0;
 
-  constructor(options: CaptureStoreOptions, logger: Logger, existing: CaptureFile[]) {
+  constructor(options: CaptureStoreOptions, logger: Logger) {
     this.#options = options;
     this.#logger = logger;
-    this.#files = existing;
-    this.#totalBytes = existing.reduce((sum, file) => sum + file.bytes, 0);
+  }
+
+  /** Makes the folder (0700) and counts the files an earlier run left towards `maxBytes`. */
+  async #prepare(): Promise<void> {
+    const { dir } = this.#options;
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // mkdir's mode only applies to a folder it creates; an existing one is tightened too.
+    await chmod(dir, 0o700).catch((error: NodeJS.ErrnoException) =>
+      this.#logger.warn({ msg: "capture store: cannot restrict folder to 0700", dir, error: error.code }),
+    );
+    const existing = await listCaptureFiles(dir);
+    this.#files.unshift(...existing);
+    this.#totalBytes += existing.reduce((sum, file) => sum + file.bytes, 0);
+    this.#prepared = true;
   }
 
   get stats(): { records: number; dropped: number; bytes: number } {
@@ -157,6 +163,7 @@ class CaptureStore implements CaptureWriter {
 
   /** Closes the current file (if any) and opens the next one, exclusively, mode 0600. */
   async #rotate(): Promise<void> {
+    if (!this.#prepared) await this.#prepare();
     await this.#closeCurrent();
     this.#sequence++;
     const path = join(this.#options.dir, captureFileName(this.#stamp, this.#sequence));
