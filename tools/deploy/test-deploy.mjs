@@ -3,10 +3,12 @@
  * @module `npm run test:deploy`: builds both images from deploy/Dockerfile, brings the Compose stack
  * (deploy/compose) up with podman-compose, calls `echo` through the load balancer with the official
  * v2 SDK client (2026-07-28, stateless: round-robin is fine), finds the calls in the sidecar's audit
- * log, and tears everything down, also on failure. Follows /work/shared/CONTAINERS.md (podman as
+ * log and on its dashboard (published port, admin-token login, the page's security headers, the
+ * bundled assets), and tears everything down, also on failure. Follows /work/shared/CONTAINERS.md (podman as
  * root, stand-in base images, a health-check loop beside Compose). Not part of `npm test`.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
@@ -89,6 +91,43 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The published dashboard: the login page with its CSP, the admin-token login (a same-origin form
+ * post), the bundled page and its script (no CDN: they come from the image), and the echo calls
+ * in the snapshot's tool table.
+ */
+async function dashboardEchoCalls(origin, token, calls) {
+  const login = await fetch(`${origin}/login`);
+  const csp = login.headers.get("content-security-policy") ?? "";
+  if (!login.ok || !csp.includes("default-src 'none'") || csp.includes("unsafe-inline"))
+    throw new Error(`GET /login: HTTP ${login.status}, CSP "${csp}"`);
+  const answer = await fetch(`${origin}/auth/token`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { origin, "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ token }),
+  });
+  const cookie = (answer.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
+  if (answer.status !== 303 || cookie === "") throw new Error(`POST /auth/token: HTTP ${answer.status}`);
+  const page = await fetch(`${origin}/`, { headers: { cookie } });
+  const html = await page.text();
+  const script = /<script[^>]+src="([^"]+)"/.exec(html)?.[1];
+  if (!page.ok || script === undefined) throw new Error(`GET /: HTTP ${page.status}, no script tag`);
+  const bundle = await fetch(new URL(script, origin), { headers: { cookie } });
+  if (!bundle.ok || (await bundle.text()).length < 1000)
+    throw new Error(`GET ${script}: HTTP ${bundle.status}`);
+  const found = await waitUntil(
+    `${calls} echo calls in the dashboard's snapshot`,
+    async () => {
+      const snapshot = await (await fetch(`${origin}/api/snapshot`, { headers: { cookie } })).json();
+      const echo = snapshot.tools?.find((t) => t.tool === "echo");
+      return { ok: (echo?.calls ?? 0) >= calls, detail: `echo: ${echo?.calls ?? 0} calls`, echo };
+    },
+    30_000,
+  );
+  return `${found.echo.calls} echo calls in the last minute, p99 ${found.echo.p99} ms, page script ${script}`;
 }
 
 async function projectContainers(service) {
@@ -268,7 +307,16 @@ async function main() {
   );
 
   const port = await freePort();
-  const env = { MCP_PUBLISHED_PORT: String(port), MCP_BIND_ADDRESS: "127.0.0.1" };
+  const dashboardPort = await freePort();
+  const adminToken = randomBytes(24).toString("hex");
+  const env = {
+    MCP_PUBLISHED_PORT: String(port),
+    MCP_BIND_ADDRESS: "127.0.0.1",
+    MCP_DASHBOARD_PORT: String(dashboardPort),
+    MCP_DASHBOARD_BIND_ADDRESS: "127.0.0.1",
+    MCP_SIDECAR_ADMIN_TOKEN: adminToken,
+    MCP_SIDECAR_COOKIE_SECRET: randomBytes(32).toString("hex"),
+  };
   await teardown({ removeImages: false }); // leftovers of an interrupted run
   let stopHealthLoop = async () => {};
   try {
@@ -317,6 +365,10 @@ async function main() {
     );
     const nodes = new Set(audited.records.map((r) => r.src?.node).filter(Boolean));
     log(`${audited.records.length} tool_call records for echo, from ${nodes.size} runtime node(s)`);
+    const shown = await phase("the calls on the sidecar's dashboard", () =>
+      dashboardEchoCalls(`http://127.0.0.1:${dashboardPort}`, adminToken, calls),
+    );
+    log(`dashboard: ${shown}`);
     await stopHealthLoop();
   } catch (cause) {
     await stopHealthLoop();

@@ -1,5 +1,5 @@
 /**
- * @module Builds the dashboard page into dist/dashboard: the two HTML files as they are, and
+ * @module Builds the dashboard page into dist/public: the two HTML files as they are, and
  * assets/app.js + app.css (Preact, uPlot and its CSS bundled, minified) and assets/login.js. No
  * CDN and no inline script or style, so the sidecar can serve it under a strict CSP.
  */
@@ -9,10 +9,10 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const out = join(here, "..", "dist", "dashboard");
+// Its own folder: nothing of tsc's output (the server's modules) sits beside what is served.
+const out = join(here, "..", "dist", "public");
 
-// dist/dashboard also holds tsc's output for src/dashboard (the server), so only our files go.
-await rm(join(out, "assets"), { recursive: true, force: true });
+await rm(out, { recursive: true, force: true });
 await mkdir(join(out, "assets"), { recursive: true });
 await build({
   entryPoints: { app: join(here, "src", "main.tsx"), login: join(here, "src", "login.ts") },

@@ -34,7 +34,7 @@ export interface RunningSidecar {
 }
 
 export interface StartSidecarOptions {
-  /** the built dashboard page; default `dist/dashboard` of this package */
+  /** the built dashboard page; default `dist/public` of this package */
   dashboardRoot?: string;
   /** where dashboard secrets are read from (default `process.env`) */
   env?: NodeJS.ProcessEnv;

@@ -1,5 +1,5 @@
 /**
- * @module The built page (`dist/dashboard`: index.html, login.html, assets/*) served from disk.
+ * @module The built page (`dist/public`: index.html, login.html, assets/*) served from disk.
  * Only plain file names (letters, digits, `.`, `_`, `-`; no leading dot) in known folders are
  * looked up, so no request can reach a file outside the root; anything else is a 404.
  */
@@ -8,8 +8,8 @@ import type { ServerResponse } from "node:http";
 import { extname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** The folder the page's build writes, beside this module's compiled folder (dist/dashboard). */
-export const DEFAULT_DASHBOARD_ROOT = fileURLToPath(new URL("../../dist/dashboard/", import.meta.url));
+/** The folder the page's build writes (dashboard/build.mjs), beside tsc's output in dist/. */
+export const DEFAULT_DASHBOARD_ROOT = fileURLToPath(new URL("../../dist/public/", import.meta.url));
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
