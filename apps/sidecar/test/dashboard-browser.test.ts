@@ -113,6 +113,14 @@ describe("the operator dashboard in Chromium", () => {
     });
     await evalRow.filter({ hasText: "Goodbye" }).waitFor({ timeout: 2_000 });
     console.log(`config file written → eval failed on the page: ${failMs} ms`);
+    // ... and red in /metrics too: the sidecar's gauge and the runtime's own.
+    const gauge = (text: string, name: string) =>
+      new RegExp(`^${name}\\{[^}]*eval="${EVAL_NAME}"[^}]*\\} (\\d+)$`, "m").exec(text)?.[1];
+    const sidecarMetrics = await (await fetch(`${origin}/metrics`)).text();
+    expect(gauge(sidecarMetrics, "mcp_sidecar_eval_passing")).toBe("0");
+    expect(sidecarMetrics).toMatch(/^mcp_sidecar_eval_pass_ratio\{tool="greet"\} 0$/m);
+    const runtimeMetrics = await (await fetch(new URL("/metrics", stack.runtime.url))).text();
+    expect(gauge(runtimeMetrics, "mcp_eval_passing")).toBe("0");
 
     // An operator action through the page: the CSRF header and same-origin check pass.
     await page.getByRole("button", { name: "Run evals now" }).click();
