@@ -134,17 +134,22 @@ describe("AuditRing", () => {
   });
 });
 
+/** A state with no runtime, no watched config and its own metrics registry. */
+function newState(): DashboardState {
+  return new DashboardState({
+    metrics: createSidecarMetrics({ audit: () => undefined }),
+    runtimes: () => [],
+    runtimesVersion: () => 0,
+    configVersion: () => undefined,
+    auditRecords: () => 0,
+    version: "test",
+    startedAt: 0,
+  });
+}
+
 describe("DashboardState", () => {
   it("gives a delta only when something changed, with the new records and the touched tool", () => {
-    const state = new DashboardState({
-      metrics: createSidecarMetrics({ audit: () => undefined }),
-      runtimes: () => [],
-      runtimesVersion: () => 0,
-      configVersion: () => undefined,
-      auditRecords: () => 0,
-      version: "test",
-      startedAt: 0,
-    });
+    const state = newState();
     state.markSent();
     expect(state.delta()).toBeUndefined();
     const ts = new Date().toISOString();
@@ -174,15 +179,7 @@ describe("DashboardState", () => {
   it("sends each tool's points once (from the second in progress at the last frame), and the page merges them", () => {
     const s0 = Math.floor(Date.now() / 1000);
     vi.useFakeTimers({ now: s0 * 1000 + 100 });
-    const state = new DashboardState({
-      metrics: createSidecarMetrics({ audit: () => undefined }),
-      runtimes: () => [],
-      runtimesVersion: () => 0,
-      configVersion: () => undefined,
-      auditRecords: () => 0,
-      version: "test",
-      startedAt: 0,
-    });
+    const state = newState();
     let seq = 0;
     const call = (sec: number) => {
       const event = {

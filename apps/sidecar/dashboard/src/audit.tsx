@@ -7,6 +7,7 @@ import { useMemo, useState } from "preact/hooks";
 import { AUDIT_RING, type AuditRecordView } from "../../src/dashboard/protocol.js";
 import { type AuditFilter, fetchAudit } from "./api.js";
 import { StatusBadge } from "./badge.js";
+import { EmptyRow } from "./empty-row.js";
 import { isoTime, ms, shortNode, time } from "./format.js";
 
 const TYPES = ["tool_call", "auth_failure", "config_change", "admin_action", "eval_result"];
@@ -151,13 +152,7 @@ export function Audit({ records }: { records: AuditRecordView[] }) {
           </tr>
         </thead>
         <tbody>
-          {shown.length === 0 && (
-            <tr>
-              <td colSpan={8} class="empty">
-                No matching records.
-              </td>
-            </tr>
-          )}
+          {shown.length === 0 && <EmptyRow columns={8} text="No matching records." />}
           {shown.map((record) => (
             <Row key={record.seq} record={record} />
           ))}

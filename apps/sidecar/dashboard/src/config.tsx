@@ -2,6 +2,7 @@
 import type { DashboardSnapshot } from "../../src/dashboard/protocol.js";
 import { ActionButton } from "./action-button.js";
 import { StatusBadge } from "./badge.js";
+import { EmptyRow } from "./empty-row.js";
 import { isoTime, shortNode, shortVersion, time } from "./format.js";
 
 export function Config({ config, csrfToken }: { config: DashboardSnapshot["config"]; csrfToken: string }) {
@@ -30,11 +31,7 @@ export function Config({ config, csrfToken }: { config: DashboardSnapshot["confi
         </thead>
         <tbody>
           {config.history.length === 0 && (
-            <tr>
-              <td colSpan={5} class="empty">
-                No config change since the sidecar started.
-              </td>
-            </tr>
+            <EmptyRow columns={5} text="No config change since the sidecar started." />
           )}
           {config.history.map((change) => (
             <tr

@@ -2,6 +2,7 @@
 import type { EvalRatio, EvalView } from "../../src/dashboard/protocol.js";
 import { ActionButton } from "./action-button.js";
 import { StatusBadge } from "./badge.js";
+import { EmptyRow } from "./empty-row.js";
 import { time } from "./format.js";
 
 const order = { fail: 0, pending: 1, pass: 2 } as const;
@@ -37,13 +38,7 @@ export function Evals({
           </tr>
         </thead>
         <tbody>
-          {sorted.length === 0 && (
-            <tr>
-              <td colSpan={6} class="empty">
-                No evals configured.
-              </td>
-            </tr>
-          )}
+          {sorted.length === 0 && <EmptyRow columns={6} text="No evals configured." />}
           {sorted.map((view) => (
             <tr key={view.eval} data-testid="eval-row" data-eval={view.eval} data-status={view.status}>
               <th scope="row">{view.eval}</th>

@@ -1,17 +1,8 @@
 /** @module The runtimes connected to the sidecar, their sandbox pools and hosted upstreams. */
 import type { RuntimeView } from "../../src/dashboard/protocol.js";
 import { Badge, StatusBadge } from "./badge.js";
+import { EmptyRow } from "./empty-row.js";
 import { count, shortNode, shortVersion, time } from "./format.js";
-
-function Empty({ columns, text }: { columns: number; text: string }) {
-  return (
-    <tr>
-      <td colSpan={columns} class="empty">
-        {text}
-      </td>
-    </tr>
-  );
-}
 
 function RuntimeTable({ runtimes }: { runtimes: RuntimeView[] }) {
   return (
@@ -34,7 +25,7 @@ function RuntimeTable({ runtimes }: { runtimes: RuntimeView[] }) {
         </tr>
       </thead>
       <tbody>
-        {runtimes.length === 0 && <Empty columns={8} text="No runtime is connected." />}
+        {runtimes.length === 0 && <EmptyRow columns={8} text="No runtime is connected." />}
         {runtimes.map(({ node, remote, connectedAt, status, stale }) => (
           <tr key={node} data-testid="runtime-row" data-node={node} data-stale={stale}>
             <th scope="row" title={remote}>
@@ -85,7 +76,7 @@ function SandboxTable({ runtimes }: { runtimes: RuntimeView[] }) {
         </tr>
       </thead>
       <tbody>
-        {rows.length === 0 && <Empty columns={7} text="No sandboxed plugin." />}
+        {rows.length === 0 && <EmptyRow columns={7} text="No sandboxed plugin." />}
         {rows.map(({ node, pool }) => (
           <tr key={`${node}/${pool.plugin}`} data-testid="sandbox-row" data-plugin={pool.plugin}>
             <th scope="row">{pool.plugin}</th>
@@ -131,7 +122,7 @@ function UpstreamTable({ runtimes }: { runtimes: RuntimeView[] }) {
         </tr>
       </thead>
       <tbody>
-        {rows.length === 0 && <Empty columns={7} text="No hosted upstream." />}
+        {rows.length === 0 && <EmptyRow columns={7} text="No hosted upstream." />}
         {rows.map(({ node, upstream }) => (
           <tr key={`${node}/${upstream.id}`} data-testid="upstream-row" data-upstream={upstream.id}>
             <th scope="row">{upstream.id}</th>

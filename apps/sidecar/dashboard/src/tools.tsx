@@ -2,6 +2,7 @@
 import { useMemo, useState } from "preact/hooks";
 import type { ToolView } from "../../src/dashboard/protocol.js";
 import { CallsChart, chartData } from "./chart.js";
+import { EmptyRow } from "./empty-row.js";
 import { count, ms, percent } from "./format.js";
 
 const ALL = "";
@@ -47,13 +48,7 @@ export function Tools({ tools, ts, since }: { tools: ToolView[]; ts: number; sin
             </tr>
           </thead>
           <tbody>
-            {sorted.length === 0 && (
-              <tr>
-                <td colSpan={5} class="empty">
-                  No tool calls yet.
-                </td>
-              </tr>
-            )}
+            {sorted.length === 0 && <EmptyRow columns={5} text="No tool calls yet." />}
             {sorted.map((tool) => (
               <tr key={tool.tool} data-testid="tool-row" data-tool={tool.tool} data-calls={tool.calls}>
                 <th scope="row">
