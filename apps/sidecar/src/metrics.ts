@@ -5,7 +5,12 @@
  */
 import { Counter, Gauge, Registry } from "@mcp-runtime/telemetry";
 import type { AuditLog } from "./audit/index.js";
-import type { EvalBoard } from "./dashboard/eval-board.js";
+
+/** What the eval gauges read at scrape time (the dashboard's eval board gives it). */
+export interface EvalReadings {
+  views(): readonly { eval: string; tool: string; status: "pass" | "fail" | "pending" }[];
+  ratios(): readonly { tool: string; passing: number; total: number }[];
+}
 
 export interface SidecarMetrics {
   readonly registry: Registry;
@@ -24,7 +29,7 @@ export interface SidecarMetrics {
 
 export interface MetricSources {
   audit(): AuditLog | undefined;
-  evals?(): EvalBoard | undefined;
+  evals?(): EvalReadings | undefined;
 }
 
 export function createSidecarMetrics(sources: MetricSources): SidecarMetrics {
@@ -121,7 +126,7 @@ export function createSidecarMetrics(sources: MetricSources): SidecarMetrics {
 }
 
 /** Eval gauges are set from the board at scrape time, so an eval that is gone disappears too. */
-function registerEvalGauges(registers: Registry[], board: () => EvalBoard | undefined): void {
+function registerEvalGauges(registers: Registry[], board: () => EvalReadings | undefined): void {
   new Gauge({
     name: "mcp_sidecar_eval_passing",
     help: "1 when the eval passes on every runtime that ran it, 0 when it fails on one (pending evals are absent)",
