@@ -148,7 +148,10 @@ async function serve(args: string[]): Promise<Exit> {
   watchSighup(runtime, loaded.file);
   if (config.server.transport === "stdio") {
     const { serveStdio } = await import("@mcp-runtime/transport-stdio");
-    const connection = serveStdio(runtime.server, { onEvent: (event) => logger.warn(event) });
+    const connection = serveStdio(runtime.server, {
+      maxMessageBytes: config.server.maxMessageBytes,
+      onEvent: (event) => logger.warn(event),
+    });
     logger.info({ msg: "serving MCP on stdio", config: file ?? "(defaults)" });
     const stop = () => connection.close("signal");
     process.once("SIGTERM", stop);

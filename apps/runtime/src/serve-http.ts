@@ -90,7 +90,7 @@ export async function serveHttp(
       allowedHosts: settings.allowedHosts,
       sessionIdleTimeoutMs: settings.sessionIdleTimeoutMs,
       maxSessions: settings.maxSessions,
-      maxBodyBytes: settings.maxBodyBytes,
+      maxMessageBytes: settings.maxMessageBytes,
       shutdownGraceMs: settings.shutdownGraceMs,
       compressAboveBytes: settings.compressAboveBytes,
       ...(cluster ? { cluster } : {}),
@@ -122,7 +122,7 @@ export async function serveHttp(
   const ws = attachWebSocket(runtime.server, running.httpServer, {
     allowedOrigins: settings.allowedOrigins,
     allowedHosts: settings.allowedHosts,
-    maxPayload: settings.maxBodyBytes,
+    maxMessageBytes: settings.maxMessageBytes,
     ...admission,
     onEvent: (event) => logger.warn(event),
     ...(authModule && auth && authHooks

@@ -16,7 +16,7 @@ import type {
   StatusMessage,
 } from "@mcp-runtime/telemetry";
 import type { WebSocket } from "ws";
-import type { AuditLog } from "./audit/index.js";
+import { type AuditLog, encodeEventMembers } from "./audit/index.js";
 import type { CaptureWriter } from "./capture/types.js";
 import { captureProblem, statusProblem } from "./frame-checks.js";
 import type { SidecarMetrics } from "./metrics.js";
@@ -252,19 +252,40 @@ export class RuntimeHub {
   private async write(connection: Connection, seq: number, events: unknown[]): Promise<void> {
     const node = connection.node as string; // set by hello, which every other frame waits for
     const audit = this.options.audit;
-    if (seq <= audit.lastSourceSeq(node)) {
-      // A resend after a lost ack: written already.
+    const last = audit.lastSourceSeq(node);
+    // A resend of the newest batch may find it in the log only in part (a write failed halfway,
+    // e.g. on a full disk, and the sidecar restarted): its first `skip` accepted events are there.
+    // Which events a batch has accepted is deterministic, so counting them again lines up.
+    const skip = seq === last ? audit.lastSourceCount(node) : 0;
+    if (seq < last || skip >= events.length) {
+      // A resend after a lost ack: appended already. Acknowledged once durable, like the first
+      // time: if the log failed before writing it, the runtime must keep it.
+      try {
+        await audit.flush();
+      } catch (cause) {
+        this.options.logger.error({ msg: "audit write failed", error: String(cause) });
+        connection.socket.close(1011, "audit write failed");
+        return;
+      }
       this.options.metrics.duplicateBatches.inc();
       this.send(connection, { type: "ack", seq });
       return;
     }
     let accepted = 0;
+    let seen = 0;
     for (const event of events) {
       if (!isAuditEvent(event)) {
         this.options.metrics.eventsRejected.inc();
         continue;
       }
       try {
+        if (seen < skip) {
+          // Checked as it was the first time (so the count lines up), already in the log.
+          const stamped: AuditEvent & { node: string } = { ...event, node };
+          encodeEventMembers(stamped);
+          seen++;
+          continue;
+        }
         audit.append({ ...event, node }, { node, seq });
         accepted++;
       } catch (cause) {

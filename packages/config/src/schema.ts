@@ -46,23 +46,41 @@ function isLoose(value: unknown): value is Loose {
 // one pass reports every problem. The value may then be partly invalid, hence the `Loose` view.
 const always = { when: (payload: { value: unknown }) => isLoose(payload.value) };
 
-const serverSchema = z.strictObject({
-  name: nonEmpty.default("mcp-runtime"),
-  transport: transportSchema.default("http"),
-  host: hostSchema.default("127.0.0.1"),
-  port: portSchema.default(8080),
-  allowedOrigins: stringList,
-  allowedHosts: stringList,
-  sessions: z.enum(["memory", "redis"]).default("memory"),
-  sessionIdleTimeoutMs: posInt.default(30 * 60_000),
-  maxSessions: posInt.default(10_000),
-  maxBodyBytes: posInt.default(4 * MiB),
-  shutdownGraceMs: nonNegInt.default(10_000),
-  // JSON replies at least this big are gzip/brotli-compressed per Accept-Encoding; 0 turns it off.
-  compressAboveBytes: nonNegInt.default(1024),
-  // Reverse proxies that append to X-Forwarded-For (the client IP for per-client limits); 0 trusts none.
-  trustProxyHops: nonNegInt.default(0),
-});
+const DEFAULT_MAX_MESSAGE_BYTES = 4 * MiB;
+
+const serverSchema = z
+  .strictObject({
+    name: nonEmpty.default("mcp-runtime"),
+    transport: transportSchema.default("http"),
+    host: hostSchema.default("127.0.0.1"),
+    port: portSchema.default(8080),
+    allowedOrigins: stringList,
+    allowedHosts: stringList,
+    sessions: z.enum(["memory", "redis"]).default("memory"),
+    sessionIdleTimeoutMs: posInt.default(30 * 60_000),
+    maxSessions: posInt.default(10_000),
+    // One limit for every transport: a stdio line, an HTTP body, a WebSocket message.
+    maxMessageBytes: posInt.optional(),
+    // Deprecated alias of maxMessageBytes (it only ever limited HTTP bodies); setting both is an error.
+    maxBodyBytes: posInt.optional(),
+    shutdownGraceMs: nonNegInt.default(10_000),
+    // JSON replies at least this big are gzip/brotli-compressed per Accept-Encoding; 0 turns it off.
+    compressAboveBytes: nonNegInt.default(1024),
+    // Reverse proxies that append to X-Forwarded-For (the client IP for per-client limits); 0 trusts none.
+    trustProxyHops: nonNegInt.default(0),
+  })
+  .superRefine((value: Loose, ctx: Ctx) => {
+    if (value.maxBodyBytes !== undefined && value.maxMessageBytes !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["maxBodyBytes"],
+        message: 'deprecated alias of "maxMessageBytes"; set only "maxMessageBytes"',
+      });
+  }, always)
+  .transform(({ maxBodyBytes, maxMessageBytes, ...rest }) => ({
+    ...rest,
+    maxMessageBytes: maxMessageBytes ?? maxBodyBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+  }));
 
 // Optional: absent, the sandbox's own defaults apply (5 crashes in 60 s open it for 30 s).
 const breakerSchema = z.strictObject({

@@ -20,7 +20,11 @@ export interface ServerConfig {
   sessions: SessionStoreKind;
   sessionIdleTimeoutMs: number;
   maxSessions: number;
-  maxBodyBytes: number;
+  /**
+   * Largest accepted message on every transport (stdio line, HTTP body, WebSocket message); larger
+   * ones get a JSON-RPC error naming this limit. The deprecated `maxBodyBytes` key sets it too.
+   */
+  maxMessageBytes: number;
   shutdownGraceMs: number;
   /** JSON replies at least this big are compressed per Accept-Encoding; 0: never. */
   compressAboveBytes: number;

@@ -27,7 +27,7 @@ describe("validateConfig: defaults", () => {
         sessions: "memory",
         sessionIdleTimeoutMs: 1_800_000,
         maxSessions: 10_000,
-        maxBodyBytes: 4 * 1024 * 1024,
+        maxMessageBytes: 4 * 1024 * 1024,
         shutdownGraceMs: 10_000,
         compressAboveBytes: 1024,
         trustProxyHops: 0,

@@ -26,10 +26,36 @@ export interface Logger {
   flush(): void;
 }
 
-/** Replaces values of secret-looking keys and bearer strings; bounded depth. */
+/**
+ * Secrets inside free text, one pass: an Authorization scheme's credentials; the value of a
+ * secret-named `key=value` pair (form bodies, query strings, connection strings); the password of
+ * a URL's user info; and strings shaped like well-known API keys and JWTs, whatever surrounds them.
+ * The first three keep their prefix (group 1) so the text still says what was redacted.
+ */
+const SECRET_TEXT = new RegExp(
+  [
+    String.raw`\b((?:Bearer|Basic)\s+)[A-Za-z0-9._~+/=-]+`,
+    String.raw`\b((?:password|passwd|pwd|secret|client_secret|token|access_token|refresh_token|api[-_]?key|apikey)\s*=\s*)[^\s&"',;)]+`,
+    String.raw`(\/\/[^\s/:@]+:)[^\s/@]+(?=@)`,
+    String.raw`\b(?:sk|pk|rk)[-_](?:live|test|proj)?[-_]?[A-Za-z0-9]{16,}`,
+    String.raw`\bgh[pousr]_[A-Za-z0-9]{20,}`,
+    String.raw`\bAKIA[0-9A-Z]{16}\b`,
+    String.raw`\bxox[abprs]-[A-Za-z0-9-]{10,}`,
+    String.raw`\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`,
+  ].join("|"),
+  "gi",
+);
+
+function redact(_all: string, scheme?: string, field?: string, userinfo?: string): string {
+  return `${scheme ?? field ?? userinfo ?? ""}[redacted]`;
+}
+
+/**
+ * Replaces values of secret-looking keys, and secrets inside strings (see SECRET_TEXT); bounded
+ * depth. Paths stay: the log keeps them (clients get `clientSafeMessage` in the runtime).
+ */
 export function scrub(value: unknown, depth = 0): unknown {
-  if (typeof value === "string")
-    return value.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, "$1 [redacted]");
+  if (typeof value === "string") return value.replace(SECRET_TEXT, redact);
   if (typeof value !== "object" || value === null) return value;
   if (depth >= MAX_DEPTH) return "[depth]";
   if (Array.isArray(value)) return value.map((item) => scrub(item, depth + 1));

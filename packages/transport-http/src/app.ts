@@ -33,7 +33,7 @@ import {
   resolveOptions,
   type ToolGrant,
 } from "./options.js";
-import { readBody } from "./read-body.js";
+import { readBoundedBody, refuseBody } from "./oversize-body.js";
 import { MemorySessionStore, type SessionStore } from "./session-store.js";
 import { handleSseMessage, handleSseOpen } from "./sse-endpoints.js";
 import { refuseToolCalls } from "./tool-grant.js";
@@ -288,11 +288,9 @@ async function post(
   options: ResolvedOptions,
   grant: ToolGrant | undefined,
 ): Promise<void> {
-  const body = await readBody(req, options.maxBodyBytes);
+  const body = await readBoundedBody(req, options.maxMessageBytes, options.maxDiscardBytes);
   if (!body.ok) {
-    const message = body.status === 413 ? "Request body too large" : "Bad request body";
-    // The rest of an oversize body is never read: close the connection rather than drain it.
-    ctx.replies.error(res, body.status, ErrorCode.InvalidRequest, message, null, CLOSE_CONNECTION);
+    refuseBody(ctx, res, body, ErrorCode.InvalidRequest);
     return;
   }
   const frame = decodeFrame(body.text);

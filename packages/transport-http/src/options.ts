@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SessionCluster } from "./cluster.js";
 import type { EventStore } from "./event-store.js";
 import type { LegacySession } from "./legacy-session.js";
+import { defaultDiscardBytes } from "./oversize-body.js";
 import type { SessionStore } from "./session-store.js";
 
 /** A refusal written before the protocol core sees the request (401/403 with `WWW-Authenticate`). */
@@ -39,8 +40,19 @@ export interface HttpTransportOptions {
   allowedOrigins?: readonly string[];
   /** Host header values allowed (`name` for any port, or `name:port`). Default: loopback names when bound to loopback, anything otherwise. */
   allowedHosts?: readonly string[];
-  /** Largest accepted request body; larger ones get 413. Default 4 MiB. */
+  /**
+   * Largest accepted request body (the runtime's `server.maxMessageBytes`). A larger one is read and
+   * discarded up to `maxDiscardBytes`, then answered 413 with a JSON-RPC error naming the limit, and
+   * the connection is kept. Default 4 MiB.
+   */
+  maxMessageBytes?: number;
+  /** @deprecated Use `maxMessageBytes`; used only when that is not set. */
   maxBodyBytes?: number;
+  /**
+   * How much of an oversize body is drained before the 413; past it (declared or received) the 413
+   * is sent with `Connection: close`. Default: 128 MiB, or 4x `maxMessageBytes` if larger.
+   */
+  maxDiscardBytes?: number;
   /** Idle legacy sessions are evicted after this long. Default 30 min (ignored with `sessionStore`). */
   sessionIdleTimeoutMs?: number;
   /** Most legacy sessions open at once. Default 10,000 (ignored with `sessionStore`). */
@@ -103,7 +115,8 @@ export interface ResolvedOptions {
   path: string;
   ssePath: string;
   messagesPath: string;
-  maxBodyBytes: number;
+  maxMessageBytes: number;
+  maxDiscardBytes: number;
   keepAliveMs: number;
   shutdownGraceMs: number;
   legacySse: boolean;
@@ -137,12 +150,24 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
   const path = options.path ?? "/mcp";
   if (!path.startsWith("/")) throw new TypeError('"path" option must start with "/"');
   const onEvent = options.onEvent ?? (() => {});
+  const maxMessageBytes = positiveInt(
+    options.maxMessageBytes ?? options.maxBodyBytes,
+    options.maxMessageBytes === undefined && options.maxBodyBytes !== undefined
+      ? "maxBodyBytes"
+      : "maxMessageBytes",
+    4 * 1024 * 1024,
+  );
   return {
     host: options.host ?? "127.0.0.1",
     path,
     ssePath: "/sse",
     messagesPath: "/messages",
-    maxBodyBytes: positiveInt(options.maxBodyBytes, "maxBodyBytes", 4 * 1024 * 1024),
+    maxMessageBytes,
+    maxDiscardBytes: positiveInt(
+      options.maxDiscardBytes,
+      "maxDiscardBytes",
+      defaultDiscardBytes(maxMessageBytes),
+    ),
     keepAliveMs: positiveInt(options.keepAliveMs, "keepAliveMs", 15_000),
     shutdownGraceMs: nonNegativeInt(options.shutdownGraceMs, "shutdownGraceMs", 10_000),
     legacySse: options.legacySse ?? true,

@@ -8,10 +8,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { type DecodedFrame, decodeFrame, type JsonRpcResponse } from "@mcp-runtime/protocol";
 import { storeFailed } from "./cluster-sessions.js";
 import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
-import { CLOSE_CONNECTION, writeStatus } from "./http-replies.js";
+import { writeStatus } from "./http-replies.js";
 import { LegacySession } from "./legacy-session.js";
 import type { ToolGrant } from "./options.js";
-import { readBody } from "./read-body.js";
+import { readBoundedBody, refuseBody } from "./oversize-body.js";
 import { startSse } from "./sse.js";
 import { refuseToolCalls } from "./tool-grant.js";
 
@@ -94,16 +94,9 @@ export async function handleSseMessage(
     ctx.replies.error(res, sessionId === null ? 400 : 404, SESSION_NOT_FOUND, "Session not found");
     return;
   }
-  const body = await readBody(req, ctx.options.maxBodyBytes);
+  const body = await readBoundedBody(req, ctx.options.maxMessageBytes, ctx.options.maxDiscardBytes);
   if (!body.ok) {
-    ctx.replies.error(
-      res,
-      body.status,
-      TRANSPORT_ERROR,
-      body.status === 413 ? "Request body too large" : "Bad request body",
-      null,
-      CLOSE_CONNECTION,
-    );
+    refuseBody(ctx, res, body, TRANSPORT_ERROR);
     return;
   }
   const frame: DecodedFrame = decodeFrame(body.text);

@@ -13,12 +13,19 @@ import {
   type McpServer,
   type ServerSession,
 } from "@mcp-runtime/protocol";
-import { LineReader } from "./line-reader.js";
+import { type LineEvent, LineReader } from "./line-reader.js";
+import { ID_PROBE_BYTES, oversizeMessageId } from "./oversize-id.js";
 
 export interface StdioServerOptions {
   input?: Readable;
   output?: Writable;
-  /** Largest accepted line; longer ones get -32600 and are skipped. Default 4 MiB. */
+  /**
+   * Largest accepted line (the runtime's `server.maxMessageBytes`); a longer one is skipped without
+   * being buffered and answered -32600 naming the limit, with its id when its first or last few
+   * hundred bytes show it. Default 4 MiB.
+   */
+  maxMessageBytes?: number;
+  /** @deprecated Use `maxMessageBytes`; used only when that is not set. */
   maxLineBytes?: number;
   /** After stdin ends, how long in-flight calls may run before they are cancelled. Default 2000 ms. */
   endGraceMs?: number;
@@ -80,7 +87,8 @@ export function serveStdio(server: McpServer, options: StdioServerOptions = {}):
   const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
   const onEvent = options.onEvent ?? (() => {});
-  const reader = new LineReader(options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+  const limit = options.maxMessageBytes ?? options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const reader = new LineReader(limit, ID_PROBE_BYTES);
   const queue = new OutputQueue(output, (error) =>
     onEvent({ msg: "stdout write failed", error: error.message }),
   );
@@ -124,15 +132,17 @@ export function serveStdio(server: McpServer, options: StdioServerOptions = {}):
       });
   };
 
-  const emit = (event: { kind: "line"; text: string } | { kind: "oversize"; bytes: number }) => {
+  const emit = (event: LineEvent) => {
     if (event.kind === "line") onLine(event.text);
     else {
-      onEvent({ msg: "oversize line refused", bytes: event.bytes });
+      const id = oversizeMessageId(event.head, event.tail);
+      onEvent({ msg: "oversize line refused", bytes: event.bytes, id, limit });
       queue.push(
         failure(
-          null,
+          id,
           ErrorCode.InvalidRequest,
-          `Invalid Request: message larger than the ${options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES} byte limit`,
+          `Invalid Request: message of ${event.bytes} bytes is larger than the ${limit}-byte limit (server.maxMessageBytes)`,
+          { limit, configKey: "server.maxMessageBytes" },
         ),
       );
     }

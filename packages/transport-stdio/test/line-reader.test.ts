@@ -46,7 +46,10 @@ describe("LineReader", () => {
 
   it("refuses an oversize line once and resumes at the next line", () => {
     const reader = new LineReader(8);
-    expect(feed(reader, ["123456789\nok\n"])).toEqual([{ kind: "oversize", bytes: 9 }, lineOf("ok")]);
+    expect(feed(reader, ["123456789\nok\n"])).toEqual([
+      expect.objectContaining({ kind: "oversize", bytes: 9 }),
+      lineOf("ok"),
+    ]);
   });
 
   it("accepts a line of exactly the limit", () => {
@@ -65,13 +68,16 @@ describe("LineReader", () => {
       "end\nnext",
       "\n",
     ]);
-    expect(events).toEqual([{ kind: "oversize", bytes: 215 }, lineOf("next")]);
+    expect(events).toEqual([expect.objectContaining({ kind: "oversize", bytes: 215 }), lineOf("next")]);
   });
 
   it("does not buffer an oversize line while skipping it", () => {
     const reader = new LineReader(16);
     for (let i = 0; i < 100; i++) feed(reader, ["z".repeat(1000)]);
-    expect(feed(reader, ["\n{}\n"])).toEqual([{ kind: "oversize", bytes: 100_000 }, lineOf("{}")]);
+    expect(feed(reader, ["\n{}\n"])).toEqual([
+      expect.objectContaining({ kind: "oversize", bytes: 100_000 }),
+      lineOf("{}"),
+    ]);
   });
 
   it("flushes a final line without a newline at end()", () => {
@@ -82,7 +88,9 @@ describe("LineReader", () => {
 
   it("ignores a blank final fragment and reports an oversize one at end()", () => {
     expect(feed(new LineReader(1024), ["a\n   "], true)).toEqual([lineOf("a")]);
-    expect(feed(new LineReader(4), ["abcdefgh"], true)).toEqual([{ kind: "oversize", bytes: 8 }]);
+    expect(feed(new LineReader(4), ["abcdefgh"], true)).toEqual([
+      expect.objectContaining({ kind: "oversize", bytes: 8 }),
+    ]);
   });
 
   it("refuses a limit that is not a positive integer", () => {

@@ -65,15 +65,19 @@ describe("serveStdio", () => {
     expect(await output.waitFor(2)).toEqual([
       {
         jsonrpc: "2.0",
-        id: null,
-        error: { code: -32600, message: "Invalid Request: message larger than the 400 byte limit" },
+        id: 1,
+        error: {
+          code: -32600,
+          message: `Invalid Request: message of ${big.length - 1} bytes is larger than the 400-byte limit (server.maxMessageBytes)`,
+          data: { limit: 400, configKey: "server.maxMessageBytes" },
+        },
       },
       expect.objectContaining({
         id: 2,
         result: expect.objectContaining({ content: [{ type: "text", text: "small" }] }),
       }),
     ]);
-    expect(events).toEqual([{ msg: "oversize line refused", bytes: big.length - 1 }]);
+    expect(events).toEqual([{ msg: "oversize line refused", bytes: big.length - 1, id: 1, limit: 400 }]);
     connection.close();
   });
 

@@ -89,6 +89,7 @@ export function attachWebSocket(
         socket,
         server,
         session,
+        maxMessageBytes: config.maxMessageBytes,
         admission:
           admit === undefined
             ? undefined

@@ -33,7 +33,17 @@ export interface WebSocketTransportOptions {
   allowedOrigins?: readonly string[];
   /** Host header values allowed: `name` (any port) or `name:port`. Default: loopback names with the port when bound to loopback, anything otherwise. */
   allowedHosts?: readonly string[];
-  /** Largest accepted message in bytes; a larger one closes the connection with 1009. Default 4 MiB. */
+  /**
+   * Largest accepted message in bytes (the runtime's `server.maxMessageBytes`); a larger one, up to
+   * `maxPayload`, is answered with a JSON-RPC error (-32600) naming the limit and the connection
+   * stays open. Default 4 MiB, or `maxPayload` when that is set and smaller.
+   */
+  maxMessageBytes?: number;
+  /**
+   * Hard ceiling: a frame or message past it is not buffered and closes the connection with 1009
+   * and a reason naming `maxMessageBytes`. Default 4x `maxMessageBytes` (memory per connection is
+   * bounded by it).
+   */
   maxPayload?: number;
   /** Interval of keep-alive pings; a peer that missed the previous pong is terminated. 0 disables. Default 30 s. */
   pingIntervalMs?: number;
@@ -60,6 +70,7 @@ export interface ResolvedOptions {
   path: string;
   allowedOrigins: readonly string[];
   allowedHosts: readonly string[] | undefined;
+  maxMessageBytes: number;
   maxPayload: number;
   pingIntervalMs: number;
   authenticate: WebSocketAuthenticate | undefined;
@@ -69,7 +80,7 @@ export interface ResolvedOptions {
 }
 
 export const DEFAULT_PATH = "/mcp/ws";
-const DEFAULT_MAX_PAYLOAD = 4 * 1024 * 1024;
+const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 const DEFAULT_PING_INTERVAL_MS = 30_000;
 
 function integer(value: number | undefined, name: string, fallback: number, min: number): number {
@@ -85,11 +96,24 @@ export function resolveOptions(options: WebSocketTransportOptions): ResolvedOpti
   if (!path.startsWith("/") || path.includes("?")) {
     throw new TypeError('"path" option must start with "/" and carry no query');
   }
+  const ceiling =
+    options.maxPayload === undefined ? undefined : integer(options.maxPayload, "maxPayload", 0, 1);
+  const maxMessageBytes = integer(
+    options.maxMessageBytes,
+    "maxMessageBytes",
+    Math.min(DEFAULT_MAX_MESSAGE_BYTES, ceiling ?? DEFAULT_MAX_MESSAGE_BYTES),
+    1,
+  );
+  const maxPayload = ceiling ?? 4 * maxMessageBytes;
+  if (maxPayload < maxMessageBytes) {
+    throw new TypeError('"maxPayload" option must be at least "maxMessageBytes"');
+  }
   return {
     path,
     allowedOrigins: options.allowedOrigins ?? [],
     allowedHosts: options.allowedHosts,
-    maxPayload: integer(options.maxPayload, "maxPayload", DEFAULT_MAX_PAYLOAD, 1),
+    maxMessageBytes,
+    maxPayload,
     pingIntervalMs: integer(options.pingIntervalMs, "pingIntervalMs", DEFAULT_PING_INTERVAL_MS, 0),
     authenticate: options.authenticate,
     admit: options.admit,

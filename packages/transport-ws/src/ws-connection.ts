@@ -20,16 +20,23 @@ import {
 import { type RawData, WebSocket } from "ws";
 import { AdmissionGate, refusalOf } from "./admission-gate.js";
 import type { WebSocketTransportEvent } from "./options.js";
+import { ID_PROBE_BYTES, oversizeMessageId } from "./oversize-id.js";
 
 /** Close codes of RFC 6455 §7.4.1 that this transport sends. */
 export const CloseCode = {
   GoingAway: 1001,
   UnsupportedData: 1003,
+  MessageTooBig: 1009,
 } as const;
 
-function textOf(data: RawData): string {
-  if (Array.isArray(data)) return Buffer.concat(data).toString("utf8");
-  return Buffer.isBuffer(data) ? data.toString("utf8") : Buffer.from(data).toString("utf8");
+function bufferOf(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
+
+/** The close reason for a frame past the hard ceiling (at most 123 bytes, RFC 6455 §5.5). */
+function ceilingReason(maxMessageBytes: number): string {
+  return `message over the ${maxMessageBytes}-byte limit (server.maxMessageBytes)`;
 }
 
 export class WebSocketConnection {
@@ -39,6 +46,7 @@ export class WebSocketConnection {
   private readonly ws: WebSocket;
   private readonly socket: Duplex;
   private readonly onEvent: (event: WebSocketTransportEvent) => void;
+  private readonly maxMessageBytes: number;
   private pending: string[] = [];
   private scheduled = false;
   /** per-client admission, when the `admit` option is set */
@@ -50,6 +58,8 @@ export class WebSocketConnection {
     server: McpServer;
     /** who the authenticate hook said is connecting, and the tools they may use */
     session: SessionOptions;
+    /** larger messages get a JSON-RPC error; ws's own `maxPayload` is the hard ceiling above it */
+    maxMessageBytes: number;
     /** the `admit` option and the key this connection's requests count against */
     admission?: { admit(clientKey: string): number | Promise<number>; clientKey: string } | undefined;
     onEvent(event: WebSocketTransportEvent): void;
@@ -58,6 +68,7 @@ export class WebSocketConnection {
     this.ws = init.ws;
     this.socket = init.socket;
     this.onEvent = init.onEvent;
+    this.maxMessageBytes = init.maxMessageBytes;
     const channel = { send: (message: JsonRpcMessage) => this.push(message) };
     // A connection is a session: its id keys per-session state elsewhere (an upstream's own session).
     this.session = init.server.createSession(channel, { ...init.session, id: randomUUID() });
@@ -74,6 +85,7 @@ export class WebSocketConnection {
             },
           });
     this.ws.on("message", (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
+    this.nameCeilingOnClose();
     this.ws.on("pong", () => {
       this.alive = true;
     });
@@ -116,6 +128,21 @@ export class WebSocketConnection {
     return true;
   }
 
+  /**
+   * ws refuses a frame past `maxPayload` by closing with 1009 and no reason, before its 'error'
+   * event. A listener put ahead of its own on the receiver closes first, with a reason naming the
+   * limit. `_receiver` is private to ws (8.x); without it the close is still 1009, only reasonless.
+   */
+  private nameCeilingOnClose(): void {
+    const receiver = (this.ws as unknown as { _receiver?: Partial<NodeJS.EventEmitter> })._receiver;
+    if (typeof receiver?.prependListener !== "function") return;
+    receiver.prependListener("error", (error: Error & { code?: string }) => {
+      if (error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH" && this.ws.readyState === WebSocket.OPEN) {
+        this.ws.close(CloseCode.MessageTooBig, ceilingReason(this.maxMessageBytes));
+      }
+    });
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
     if (this.ws.readyState !== WebSocket.OPEN) return;
     this.alive = true;
@@ -123,9 +150,31 @@ export class WebSocketConnection {
       this.ws.close(CloseCode.UnsupportedData, "MCP messages are text frames");
       return;
     }
-    const frame = decodeFrame(textOf(data));
+    const bytes = bufferOf(data);
+    if (bytes.length > this.maxMessageBytes) {
+      this.refuseOversize(bytes);
+      return;
+    }
+    const frame = decodeFrame(bytes.toString("utf8"));
     if (this.gate === undefined) this.serve(frame);
     else this.gate.accept(frame);
+  }
+
+  /** Over the limit but under the ceiling: a JSON-RPC error naming the limit; the connection stays. */
+  private refuseOversize(bytes: Buffer): void {
+    const head = bytes.toString("utf8", 0, ID_PROBE_BYTES);
+    const tail = bytes.toString("utf8", Math.max(0, bytes.length - ID_PROBE_BYTES));
+    const id = oversizeMessageId(head, tail);
+    const limit = this.maxMessageBytes;
+    this.onEvent({ msg: "oversize message refused", bytes: bytes.length, id, limit });
+    this.push(
+      failure(
+        id,
+        ErrorCode.InvalidRequest,
+        `Invalid Request: message of ${bytes.length} bytes is larger than the ${limit}-byte limit (server.maxMessageBytes)`,
+        { limit, configKey: "server.maxMessageBytes" },
+      ),
+    );
   }
 
   private readonly serve = (frame: DecodedFrame): void => {

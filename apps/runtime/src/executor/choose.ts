@@ -8,6 +8,7 @@ import type { Logger } from "../logger.js";
 import type { ResolvedPlugin } from "../plugins/resolve.js";
 import type { Executor, PluginHost } from "./executor.js";
 import { InProcessExecutor } from "./in-process.js";
+import { ScrubbingExecutor } from "./scrubbed-host.js";
 
 /** An executor that can also report per-plugin sandbox health (for /readyz). */
 export interface ReportingExecutor extends Executor {
@@ -37,10 +38,17 @@ class SandboxedExecutor implements ReportingExecutor {
   }
 }
 
+/** Adds the client-safe error boundary (see scrubbed-host.ts) to an executor, keeping its health. */
+function scrubbing(executor: ReportingExecutor, logger: Logger): ReportingExecutor {
+  const wrapped = new ScrubbingExecutor(executor, logger);
+  const health = executor.health?.bind(executor);
+  return health === undefined ? wrapped : Object.assign(wrapped, { health });
+}
+
 export function chooseExecutor(env: NodeJS.ProcessEnv, logger: Logger): ReportingExecutor {
   const choice = env.MCP_RUNTIME_EXECUTOR ?? "sandbox";
-  if (choice === "in-process") return new InProcessExecutor();
+  if (choice === "in-process") return scrubbing(new InProcessExecutor(), logger);
   if (choice !== "sandbox")
     throw new TypeError(`MCP_RUNTIME_EXECUTOR must be "sandbox" or "in-process", not "${choice}"`);
-  return new SandboxedExecutor(logger);
+  return scrubbing(new SandboxedExecutor(logger), logger);
 }

@@ -25,6 +25,7 @@ import type { PluginHost } from "../executor/executor.js";
 import type { LargeResults } from "../policy/large-results.js";
 import { ResultCache } from "../policy/result-cache.js";
 import { inChildSpan } from "../telemetry/child-span.js";
+import { Observation } from "../telemetry/request-observer.js";
 
 /** What registration adds around each call; absent parts cost nothing per call. */
 export interface RegisterHooks {
@@ -54,6 +55,11 @@ export class CallBridge implements HostCallContext {
   }
   get subject(): string | undefined {
     return this.ctx.identity.subject;
+  }
+  /** the request's trace id, for the log line of a plugin error scrubbed for the client */
+  get traceId(): string | undefined {
+    const observation = this.ctx.observation;
+    return observation instanceof Observation ? observation.span?.traceId : undefined;
   }
   get progressToken(): string | number | undefined {
     return this.ctx.progressToken;

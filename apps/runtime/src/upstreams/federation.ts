@@ -71,6 +71,7 @@ export class Federation {
    */
   async start(launch: Launch, waitMs = START_WAIT_MS): Promise<void> {
     this.membersList = [...launch.members];
+    for (const member of launch.members) member.log = this.options.logger;
     const settled = launch.members.map(() => false);
     const all = Promise.all(
       launch.starts.map((started, index) =>
@@ -149,6 +150,7 @@ export class Federation {
       if (running !== undefined && sameEntry(running.entry, entry)) next.push(running);
       else {
         const member = new Member(entry, this.options.create(entry));
+        member.log = this.options.logger;
         next.push(member);
         started.push(member);
       }

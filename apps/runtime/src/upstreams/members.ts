@@ -5,6 +5,7 @@
  */
 import type { UpstreamEntry } from "@mcp-runtime/config";
 import type { PromptEntry, ResourceEntry, ResourceTemplateEntry, ToolEntry } from "@mcp-runtime/protocol";
+import type { Logger } from "../logger.js";
 import type { EntrySource, Item } from "./entries.js";
 import type { Upstream, UpstreamCatalog } from "./types.js";
 
@@ -34,6 +35,8 @@ export class Member implements EntrySource {
   /** false once replaced, removed or closed: its late notices are ignored */
   active = true;
   retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** where relayed failures' full text goes (the client gets it scrubbed); set by the federation */
+  log: Logger | undefined;
 
   constructor(
     readonly entry: UpstreamEntry,

@@ -7,18 +7,25 @@
  * the same keys) are answered from the retry's `inputResponses`.
  */
 import {
+  type CallToolResult,
   type CreateMessageRequestParams,
   type ElicitRequestParams,
   InputRequiredSignal,
   type LoggingLevel,
   type RequestContext,
 } from "@mcp-runtime/protocol";
+import { clientSafeError, clientSafeResult } from "../executor/client-safe.js";
+import type { Logger } from "../logger.js";
+import { Observation } from "../telemetry/request-observer.js";
 import type { Upstream, UpstreamCallOptions, UpstreamSession } from "./types.js";
 
 /** An upstream as calls reach it, with its calls in flight (a replaced one closes once they end). */
 export interface RelayTarget {
+  readonly id?: string;
   readonly upstream: Upstream;
   inFlight: number;
+  /** where the full text of a failure scrubbed for the client goes (with the trace id) */
+  log?: Logger | undefined;
 }
 
 /**
@@ -45,13 +52,36 @@ export async function relay<T>(
     const result = await invoke(session, call.options);
     // The upstream may have answered (an error for the question it asked) before the abort landed.
     if (call.unwound !== undefined) throw call.unwound;
+    // Failures reach the client without the upstream's paths, stack frames or secrets (issue 18).
+    if ((result as { isError?: unknown }).isError === true) {
+      const scrubbed = clientSafeResult(result as CallToolResult);
+      if (scrubbed !== undefined) {
+        logScrubbed(target, ctx, scrubbed.full);
+        return scrubbed.result as T;
+      }
+    }
     return result;
   } catch (cause) {
-    throw call.unwound ?? cause;
+    if (call.unwound !== undefined) throw call.unwound;
+    const scrubbed = clientSafeError(cause);
+    if (scrubbed === undefined) throw cause;
+    logScrubbed(target, ctx, scrubbed.full);
+    throw scrubbed.error;
   } finally {
     call.end();
     target.inFlight--;
   }
+}
+
+function logScrubbed(target: RelayTarget, ctx: RequestContext, full: string): void {
+  const observation = ctx.observation;
+  const tid = observation instanceof Observation ? observation.span?.traceId : undefined;
+  target.log?.warn({
+    msg: "upstream error scrubbed for the client",
+    upstream: target.id ?? target.upstream.id,
+    error: full,
+    ...(tid === undefined ? {} : { tid }),
+  });
 }
 
 /**

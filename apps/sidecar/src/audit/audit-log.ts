@@ -173,6 +173,14 @@ export class AuditLog {
     return this.#accepted.get(node);
   }
 
+  /**
+   * Events of `node`'s newest batch appended (or found in the log at start): after a failed write
+   * a batch may be in the log only in part, and its resend must add the rest, not be dropped.
+   */
+  lastSourceCount(node: string): number {
+    return this.#accepted.countOf(node);
+  }
+
   get currentFile(): string {
     return this.#files.currentFile;
   }
