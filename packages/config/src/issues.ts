@@ -56,7 +56,7 @@ export function fromZodIssues(
       case "unrecognized_keys":
         // One issue per key, pointing at the key itself, so an editor can jump straight to it.
         for (const key of issue.keys)
-          out.push({ path: pathOf([...issue.path, key]), message: `unknown key "${key}"` });
+          out.push({ path: pathOf([...issue.path, key]), message: `unknown key ${JSON.stringify(key)}` });
         break;
       case "invalid_key":
         for (const inner of fromZodIssues(issue.issues, rootLabel)) {

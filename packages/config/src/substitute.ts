@@ -5,6 +5,9 @@ import { type ConfigIssue, formatPath } from "./issues.js";
 const TOKEN = /\$\$\{|\$\{([^}]*)\}|\$\{/g;
 const REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
 
+/** No config needs more; a deeper document is refused rather than walked (the stack is the limit). */
+const MAX_DEPTH = 100;
+
 export interface Substituted {
   value: unknown;
   issues: ConfigIssue[];
@@ -22,6 +25,14 @@ export function substituteEnv(
 ): Substituted {
   const issues: ConfigIssue[] = [];
   const walk = (node: unknown, path: PropertyKey[]): unknown => {
+    // Found by fuzzing: a 5,000-level JSON array overflowed the stack here and loadConfig threw.
+    if (path.length > MAX_DEPTH) {
+      issues.push({
+        path: formatPath(path.slice(0, MAX_DEPTH)),
+        message: `nested deeper than ${MAX_DEPTH} levels`,
+      });
+      return node;
+    }
     if (typeof node === "string")
       return substituteString(node, env, (message) => issues.push({ path: formatPath(path), message }));
     if (Array.isArray(node)) return node.map((item, index) => walk(item, [...path, index]));

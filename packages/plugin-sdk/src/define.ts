@@ -231,6 +231,7 @@ export function definePlugin<
     // Spec (2025-11-25 tool names): 1-128 chars of A-Z a-z 0-9 _ - . /
     if (!/^[A-Za-z0-9_./-]{1,128}$/.test(toolName))
       throw new TypeError(`tool name "${toolName}" is not a valid MCP tool name`);
+    if (!isObject(tool)) throw new TypeError(`tool "${toolName}" must be an object`);
     if (typeof tool.handler !== "function")
       throw new TypeError(`tool "${toolName}" needs a handler function`);
     if (tool.batch !== undefined) checkBatch(toolName, tool.batch);
@@ -249,11 +250,21 @@ export function definePlugin<
     ["resource", definition.resources],
     ["resource template", definition.resourceTemplates],
   ] as const) {
-    for (const [key, entry] of Object.entries(entries ?? {}))
+    for (const [key, entry] of Object.entries(entries ?? {})) {
+      // Found by fuzzing: a null entry crashed here with "Cannot read properties of null".
+      if (!isObject(entry)) throw new TypeError(`${kind} "${key}" must be an object`);
       if (entry.cache !== undefined && entry.cache !== false)
         checkCachePolicy(`${kind} "${key}"`, entry.cache);
+    }
   }
+  for (const [key, entry] of Object.entries(definition.prompts ?? {}))
+    if (!isObject(entry)) throw new TypeError(`prompt "${key}" must be an object`);
   return Object.freeze({ ...(definition as unknown as PluginDefinition), [PLUGIN]: true as const });
+}
+
+/** Definitions are typed, but plain JavaScript plugins can hand over anything. */
+function isObject<T>(value: T): value is T & object {
+  return typeof value === "object" && value !== null;
 }
 
 function checkCachePolicy(owner: string, policy: CachePolicy): void {

@@ -48,8 +48,10 @@ export class RequestStateCodec {
     const dot = state.lastIndexOf(".");
     if (dot <= 0) return undefined;
     const body = state.slice(0, dot);
-    const given = Buffer.from(state.slice(dot + 1), "base64url");
-    const expected = Buffer.from(this.sign(body), "base64url");
+    // Compare the signature text, not its decoded bytes: base64url decoding skips stray characters
+    // and padding bits, so decoded bytes would accept many spellings of one signature (found by fuzzing).
+    const given = Buffer.from(state.slice(dot + 1), "utf8");
+    const expected = Buffer.from(this.sign(body), "utf8");
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     let payload: RequestStatePayload;
     try {

@@ -393,6 +393,10 @@ export class ServerSession implements ContextHost {
     const params = request.params ?? {};
     const meta = params._meta as JsonObject | undefined;
     try {
+      // Found by fuzzing: a primitive `_meta` made the `in` checks throw, answering -32603.
+      if (meta !== undefined && (typeof meta !== "object" || meta === null || Array.isArray(meta))) {
+        throw new JsonRpcError(ErrorCode.InvalidParams, "Invalid params: params._meta must be an object");
+      }
       if (claimsModernEra(meta)) {
         const envelope = readModernEnvelope(meta as JsonObject);
         return await this.dispatchModern(request, params, meta as JsonObject, envelope, channel, observation);
