@@ -62,6 +62,7 @@ export {
   LEGACY_TASKS_VERSION,
   legacyTask,
 } from "./legacy-task-methods.js";
+export { ID_PROBE_BYTES, oversizeMessageId } from "./oversize-id.js";
 export {
   type ContextHost,
   type InputMethod,

@@ -8,13 +8,14 @@ import {
   decodeFrame,
   ErrorCode,
   failure,
+  ID_PROBE_BYTES,
   type JsonRpcMessage,
   type JsonRpcResponse,
   type McpServer,
+  oversizeMessageId,
   type ServerSession,
 } from "@mcp-runtime/protocol";
 import { type LineEvent, LineReader } from "./line-reader.js";
-import { ID_PROBE_BYTES, oversizeMessageId } from "./oversize-id.js";
 
 export interface StdioServerOptions {
   input?: Readable;

@@ -11,16 +11,17 @@ import {
   decodeFrame,
   ErrorCode,
   failure,
+  ID_PROBE_BYTES,
   type JsonRpcMessage,
   type JsonRpcResponse,
   type McpServer,
+  oversizeMessageId,
   type ServerSession,
   type SessionOptions,
 } from "@mcp-runtime/protocol";
 import { type RawData, WebSocket } from "ws";
 import { AdmissionGate, refusalOf } from "./admission-gate.js";
 import type { WebSocketTransportEvent } from "./options.js";
-import { ID_PROBE_BYTES, oversizeMessageId } from "./oversize-id.js";
 
 /** Close codes of RFC 6455 §7.4.1 that this transport sends. */
 export const CloseCode = {

@@ -1,10 +1,10 @@
 /**
  * @module Recovers the id of a message too large to parse, from its first and last few hundred
  * bytes, so that its JSON-RPC error can carry the id (JSON-RPC 2.0 §5: null only when the id cannot
- * be detected). Cheap on purpose: the body of an oversize message is never decoded. A copy of
- * transport-stdio's (transports do not depend on each other); its home is the protocol package.
+ * be detected). Cheap on purpose: the body of an oversize message is never decoded. Shared by the
+ * stdio and WebSocket transports.
  */
-import type { JsonRpcId } from "@mcp-runtime/protocol";
+import type { JsonRpcId } from "./jsonrpc.js";
 
 /** How much of an oversize message's start and end is kept to find its id. */
 export const ID_PROBE_BYTES = 512;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oversizeMessageId } from "../src/oversize-id.js";
+import { oversizeMessageId } from "../src/index.js";
 
 const pad = "x".repeat(600);
 
