@@ -260,13 +260,7 @@ export class RuntimeHub {
     if (seq < last || skip >= events.length) {
       // A resend after a lost ack: appended already. Acknowledged once durable, like the first
       // time: if the log failed before writing it, the runtime must keep it.
-      try {
-        await audit.flush();
-      } catch (cause) {
-        this.options.logger.error({ msg: "audit write failed", error: String(cause) });
-        connection.socket.close(1011, "audit write failed");
-        return;
-      }
+      if (!(await this.durable(connection))) return;
       this.options.metrics.duplicateBatches.inc();
       this.send(connection, { type: "ack", seq });
       return;
@@ -294,15 +288,21 @@ export class RuntimeHub {
         this.options.logger.warn({ msg: "audit event refused", node, error: String(cause) });
       }
     }
+    if (!(await this.durable(connection))) return;
+    this.options.metrics.eventsReceived.inc(accepted);
+    this.send(connection, { type: "ack", seq });
+  }
+
+  /** Waits until everything appended is written; on a failed write, ends the link (nothing acked). */
+  private async durable(connection: Connection): Promise<boolean> {
     try {
-      await audit.flush();
+      await this.options.audit.flush();
+      return true;
     } catch (cause) {
       this.options.logger.error({ msg: "audit write failed", error: String(cause) });
       connection.socket.close(1011, "audit write failed");
-      return;
+      return false;
     }
-    this.options.metrics.eventsReceived.inc(accepted);
-    this.send(connection, { type: "ack", seq });
   }
 
   private send(connection: Connection, message: SidecarToRuntime): void {
