@@ -18,7 +18,7 @@ const READ_PLUGIN = join(here, "fixtures", "read-plugin");
 /** Limits no benchmark load reaches: every call is checked, none refused. */
 const HIGH = { rps: 1e9, burst: 1e9 };
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
@@ -29,39 +29,46 @@ function freePort() {
   });
 }
 
-/** redis-server on a free port, pinned off the server's core; no persistence. */
-export async function startBenchRedis(workDir) {
+/**
+ * redis-server on a free port with no persistence, in `workDir/redis`, answering PING (`cpu` pins
+ * it to that core). Shared with `npm run soak`.
+ */
+export async function spawnRedis(workDir, { cpu } = {}) {
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0)
     throw new Error("redis-server is missing: apt-get install -y redis-server");
   const port = await freePort();
   const dir = join(workDir, "redis");
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const child = spawn(
-    "taskset",
-    [
-      "-c",
-      "1",
-      "redis-server",
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-    ],
-    { stdio: "ignore" },
-  );
+  const args = [
+    "--port",
+    String(port),
+    "--bind",
+    "127.0.0.1",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--dir",
+    dir,
+  ];
+  const child =
+    cpu === undefined
+      ? spawn("redis-server", args, { stdio: "ignore" })
+      : spawn("taskset", ["-c", String(cpu), "redis-server", ...args], { stdio: "ignore" });
   for (let i = 0; i < 100; i++) {
     const ping = spawnSync("redis-cli", ["-p", String(port), "ping"]);
-    if (ping.stdout?.toString().trim() === "PONG") break;
+    if (ping.stdout?.toString().trim() === "PONG") return { child, url: `redis://127.0.0.1:${port}` };
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill("SIGTERM") };
+  child.kill("SIGKILL");
+  throw new Error("redis-server did not answer PING within 5 s");
+}
+
+/** redis-server for the limiter probes, pinned off the server's core. */
+export async function startBenchRedis(workDir) {
+  const { child, url } = await spawnRedis(workDir, { cpu: 1 });
+  return { url, stop: () => child.kill("SIGTERM") };
 }
 
 /** Config files for the two limiter targets of the harness. */

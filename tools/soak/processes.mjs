@@ -4,25 +4,14 @@
  * StdioClientTransport (workload.mjs).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { createWriteStream, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { spawnRedis } from "../bench/policy-probes.mjs";
 
 export const repoRoot = new URL("../../", import.meta.url).pathname;
 export const RUNTIME_CLI = join(repoRoot, "apps/runtime/bin/mcp-runtime.js");
 export const SIDECAR_CLI = join(repoRoot, "apps/sidecar/bin/mcp-sidecar.js");
 const PROBE = new URL("./probe.mjs", import.meta.url).href;
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** RSS in bytes from /proc, or undefined when the process is gone. */
 export function rssOf(pid) {
@@ -77,32 +66,8 @@ function spawnReady(name, args, ready, logFile, env = process.env) {
 }
 
 export async function startRedis(workDir) {
-  if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0)
-    throw new Error("redis-server is missing: apt-get install -y redis-server");
-  const port = await freePort();
-  const dir = join(workDir, "redis");
-  mkdirSync(dir, { recursive: true });
-  const args = [
-    "--port",
-    String(port),
-    "--bind",
-    "127.0.0.1",
-    "--save",
-    "",
-    "--appendonly",
-    "no",
-    "--dir",
-    dir,
-  ];
-  const child = spawn("redis-server", args, { stdio: "ignore" });
-  for (let i = 0; i < 100; i++) {
-    const ping = spawnSync("redis-cli", ["-p", String(port), "ping"]);
-    if (ping.stdout?.toString().trim() === "PONG")
-      return { ...managed("redis", child), url: `redis://127.0.0.1:${port}` };
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill("SIGKILL");
-  throw new Error("redis-server did not answer PING within 5 s");
+  const { child, url } = await spawnRedis(workDir);
+  return { ...managed("redis", child), url };
 }
 
 export function startSidecar(configFile, workDir) {
