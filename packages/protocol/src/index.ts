@@ -56,12 +56,7 @@ export {
   success,
   toFailure,
 } from "./jsonrpc.js";
-export {
-  declaresLegacyTasks,
-  LEGACY_TASKS_CAPABILITY,
-  LEGACY_TASKS_VERSION,
-  legacyTask,
-} from "./legacy-task-methods.js";
+export { declaresLegacyTasks, legacyTask } from "./legacy-task-methods.js";
 export { ID_PROBE_BYTES, oversizeMessageId } from "./oversize-id.js";
 export {
   type ContextHost,
@@ -79,11 +74,11 @@ export {
   McpServer,
   type McpServerOptions,
   type RequestObserver,
-  type ServerLogger,
   ServerSession,
   type SessionOptions,
-  type ToolAdmission,
 } from "./server.js";
+export type { ServerLogger, ToolAdmission } from "./server-types.js";
+export { LEGACY_TASKS_CAPABILITY, LEGACY_TASKS_VERSION } from "./task-constants.js";
 export { runToolTask, type TaskJobPort, type TaskOutcome } from "./task-execution.js";
 export {
   createTaskResult,

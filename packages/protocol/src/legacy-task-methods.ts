@@ -7,8 +7,8 @@
  */
 import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
 import type { RequestContext } from "./request-context.js";
-import type { ServerSession } from "./server.js";
-import type { MethodHandler } from "./server-methods.js";
+import type { HandlerSession, MethodHandler } from "./server-types.js";
+import { LEGACY_TASKS_VERSION } from "./task-constants.js";
 import {
   isTerminalStatus,
   type TaskBackend,
@@ -19,16 +19,6 @@ import {
 } from "./tasks.js";
 import type { ClientCapabilities, JsonObject, ToolDescriptor } from "./types.js";
 import { MetaKey } from "./versions.js";
-
-/** The revision that had tasks in the core protocol. */
-export const LEGACY_TASKS_VERSION = "2025-11-25";
-
-/** `ServerCapabilities.tasks` of 2025-11-25: what this server offers. */
-export const LEGACY_TASKS_CAPABILITY: JsonObject = {
-  list: {},
-  cancel: {},
-  requests: { tools: { call: {} } },
-};
 
 /** While a task asks for input (which 2025-11-25 clients answer through tasks/result side channels we lack), tasks/result re-checks this often. */
 const RESULT_RECHECK_MS = 1_000;
@@ -69,7 +59,7 @@ export function legacyTask(view: TaskView): JsonObject {
  * (the field is gone from 2026-07-28, where the caller passes no session version).
  */
 export function withTaskSupport(
-  session: ServerSession,
+  session: HandlerSession,
   tools: readonly ToolDescriptor[],
   modern: boolean,
 ): readonly ToolDescriptor[] {
@@ -81,7 +71,7 @@ export function withTaskSupport(
   });
 }
 
-function backendOf(session: ServerSession, method: string, ctx: RequestContext | undefined): TaskBackend {
+function backendOf(session: HandlerSession, method: string, ctx: RequestContext | undefined): TaskBackend {
   const backend = session.server.tasks;
   if (!backend || !usesLegacyTasks(ctx))
     throw new JsonRpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
@@ -93,7 +83,7 @@ function ownerOf(ctx: RequestContext | undefined): string {
 }
 
 /** Sends `notifications/tasks/status` on the session each time the task's status changes, until it is terminal. */
-function notifyStatus(session: ServerSession, backend: TaskBackend, first: TaskView, owner: string): void {
+function notifyStatus(session: HandlerSession, backend: TaskBackend, first: TaskView, owner: string): void {
   let last = legacyTask(first).status;
   const stop = backend.watch([first.taskId], owner, (view) => {
     if (view.taskId !== first.taskId) return;
@@ -111,7 +101,7 @@ function notifyStatus(session: ServerSession, backend: TaskBackend, first: TaskV
  * task-capable: spec says -32601 when a client asks for one anyway.
  */
 export async function createLegacyToolTask(
-  session: ServerSession,
+  session: HandlerSession,
   name: string,
   args: JsonObject,
   ctx: RequestContext,

@@ -1,31 +1,12 @@
 /** @module The server's method table: one entry per MCP method, built once at module load. */
 import { claimsModernEra } from "./envelope.js";
 import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
-import type { JsonRpcRequest } from "./jsonrpc.js";
 import { legacyTaskHandlers, withTaskSupport } from "./legacy-task-methods.js";
-import { InputRequiredSignal, type RequestChannel, type RequestContext } from "./request-context.js";
-import type { ServerSession } from "./server.js";
+import { InputRequiredSignal, type RequestContext } from "./request-context.js";
+import type { HandlerSession, MethodHandler } from "./server-types.js";
 import { routeToolCall, taskHandlers } from "./task-methods.js";
 import type { CallToolResult, JsonObject } from "./types.js";
 import { isModernVersion, MODERN_PROTOCOL_VERSIONS } from "./versions.js";
-
-export interface MethodHandler {
-  /** which era may call it: 2026-07-28 removed some methods and added others */
-  era: "both" | "legacy" | "modern";
-  /** needs a RequestContext (cancellation, progress, input): anything that runs plugin code */
-  withContext: boolean;
-  /** carries ttlMs/cacheScope in 2026-07-28 */
-  cacheable: boolean;
-  /** for methods that may answer input_required: what a requestState is bound to */
-  inputTarget?(params: JsonObject): { target: string; args: unknown };
-  handle(
-    session: ServerSession,
-    params: JsonObject,
-    ctx: RequestContext | undefined,
-    request: JsonRpcRequest,
-    channel: RequestChannel,
-  ): Promise<JsonObject | undefined> | JsonObject | undefined;
-}
 
 function requireString(params: JsonObject, key: string): string {
   const value = params[key];
@@ -66,7 +47,7 @@ function required(ctx: RequestContext | undefined): RequestContext {
   return ctx;
 }
 
-function resourceNotFound(session: ServerSession, ctx: RequestContext, uri: string): JsonRpcError {
+function resourceNotFound(session: HandlerSession, ctx: RequestContext, uri: string): JsonRpcError {
   // 2026-07-28 (SEP-2164) uses -32602; earlier revisions -32002.
   const modern =
     ctx.identity.era === "modern" ||

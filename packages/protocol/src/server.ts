@@ -18,7 +18,6 @@ import {
   success,
   toFailure,
 } from "./jsonrpc.js";
-import { LEGACY_TASKS_CAPABILITY, LEGACY_TASKS_VERSION } from "./legacy-task-methods.js";
 import {
   type ContextHost,
   InputRequiredSignal,
@@ -27,7 +26,15 @@ import {
   type RequestIdentity,
 } from "./request-context.js";
 import { RequestStateCodec } from "./request-state.js";
-import { handlers, type MethodHandler } from "./server-methods.js";
+import { handlers } from "./server-methods.js";
+import type {
+  HandlerServer,
+  HandlerSession,
+  MethodHandler,
+  ServerLogger,
+  ToolAdmission,
+} from "./server-types.js";
+import { LEGACY_TASKS_CAPABILITY, LEGACY_TASKS_VERSION } from "./task-constants.js";
 import {
   declaresTasks,
   missingTasksCapability,
@@ -51,17 +58,6 @@ import {
   MetaKey,
   SUPPORTED_PROTOCOL_VERSIONS,
 } from "./versions.js";
-
-/**
- * Structured events the server reports; the runtime decides where they go (never stdout). An
- * event about one request comes with that request's observation (see `RequestObserver`), so the
- * log line can carry its trace id.
- */
-export interface ServerLogger {
-  error(event: Record<string, unknown>, observation?: unknown): void;
-  warn(event: Record<string, unknown>): void;
-  debug?(event: Record<string, unknown>): void;
-}
 
 export interface CacheHints {
   ttlMs: number;
@@ -99,15 +95,6 @@ export interface McpServerOptions {
 }
 
 /**
- * Decides whether a valid `tools/call` may run. It refuses by throwing (or rejecting with) a
- * `JsonRpcError`, usually `rateLimited(...)`; returning undefined admits without an await, so a
- * synchronous (in-memory) limiter costs the call no extra turn.
- */
-export interface ToolAdmission {
-  admitTool(name: string, ctx: RequestContext): undefined | Promise<void>;
-}
-
-/**
  * Watches requests without taking part in them. `start` runs before dispatch; `end` runs once the
  * response is known (`undefined`: a cancelled request or a notification-like end). Neither may throw.
  */
@@ -118,7 +105,7 @@ export interface RequestObserver<T = unknown> {
 
 const SILENT: ServerLogger = { error() {}, warn() {} };
 
-export class McpServer {
+export class McpServer implements HandlerServer {
   readonly info: Implementation;
   readonly catalog: Catalog;
   readonly instructions: string | undefined;
@@ -260,7 +247,7 @@ interface Subscription {
 }
 
 /** One client connection or legacy session: negotiated state, in-flight requests, subscriptions. */
-export class ServerSession implements ContextHost {
+export class ServerSession implements ContextHost, HandlerSession {
   readonly server: McpServer;
   readonly peer: RequestChannel;
   readonly subject: string | undefined;

@@ -6,8 +6,7 @@
 import { ErrorCode, invalidParams, JsonRpcError } from "./errors.js";
 import { createLegacyToolTask, legacyTaskHandlers, usesLegacyTasks } from "./legacy-task-methods.js";
 import { InputRequiredSignal, type RequestContext } from "./request-context.js";
-import type { ServerSession } from "./server.js";
-import type { MethodHandler } from "./server-methods.js";
+import type { HandlerSession, MethodHandler } from "./server-types.js";
 import {
   createTaskResult,
   declaresTasks,
@@ -21,7 +20,7 @@ import {
 } from "./tasks.js";
 import type { JsonObject } from "./types.js";
 
-function backendFor(session: ServerSession, method: string, ctx: RequestContext | undefined): TaskBackend {
+function backendFor(session: HandlerSession, method: string, ctx: RequestContext | undefined): TaskBackend {
   const backend = session.server.tasks;
   if (!backend) throw new JsonRpcError(ErrorCode.MethodNotFound, `Method not found: ${method}`);
   if (!ctx || !declaresTasks(ctx.identity.clientCapabilities)) throw missingTasksCapability();
@@ -92,7 +91,7 @@ function settled(view: TaskView): JsonObject {
  * Returns undefined for tools that run inline as before.
  */
 export async function routeToolCall(
-  session: ServerSession,
+  session: HandlerSession,
   name: string,
   args: JsonObject,
   ctx: RequestContext,

@@ -13,7 +13,8 @@ import {
   rateLimited,
 } from "@mcp-runtime/protocol";
 import type { EndpointContext } from "./context.js";
-import { type JsonReplies, retryAfter } from "./http-replies.js";
+import type { JsonReplies } from "./http-replies.js";
+import { retryAfter } from "./reply-status.js";
 
 /** 429 with `Retry-After` and the JSON-RPC error `rateLimited("client", ms)` (id null). */
 function refuse(replies: JsonReplies, res: ServerResponse, waitMs: number): void {

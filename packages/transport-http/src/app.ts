@@ -5,20 +5,11 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createRequire } from "node:module";
-import {
-  claimsModernEra,
-  type DecodedFrame,
-  decodeFrame,
-  ErrorCode,
-  isModernVersion,
-  type JsonObject,
-  LEGACY_PROTOCOL_VERSIONS,
-  type McpServer,
-} from "@mcp-runtime/protocol";
+import { decodeFrame, ErrorCode, isModernVersion, type McpServer } from "@mcp-runtime/protocol";
 import type { Express, NextFunction } from "express";
 import { admitRequest } from "./admission.js";
 import { ClusterSessions } from "./cluster-sessions.js";
-import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
+import type { EndpointContext } from "./context.js";
 import { type EventStore, MemoryEventStore } from "./event-store.js";
 import { HostGuard } from "./host-guard.js";
 import { CLOSE_CONNECTION, JsonReplies, writeStatus } from "./http-replies.js";
@@ -26,17 +17,16 @@ import { handleLegacyDelete, handleLegacyGet, handleLegacyPost } from "./legacy-
 import type { LegacySession } from "./legacy-session.js";
 import { Lifecycle } from "./lifecycle.js";
 import { handleModernPost } from "./modern-endpoint.js";
+import { isModernMessage } from "./modern-era.js";
 import { ModernSessions } from "./modern-sessions.js";
-import {
-  type HttpTransportOptions,
-  type ResolvedOptions,
-  resolveOptions,
-  type ToolGrant,
-} from "./options.js";
+import { type HttpTransportOptions, type ResolvedOptions, resolveOptions } from "./options.js";
 import { readBoundedBody, refuseBody } from "./oversize-body.js";
 import { MemorySessionStore, type SessionStore } from "./session-store.js";
 import { handleSseMessage, handleSseOpen } from "./sse-endpoints.js";
 import { refuseToolCalls } from "./tool-grant.js";
+import { carryTraceContext } from "./trace-context.js";
+import { TRANSPORT_ERROR } from "./transport-constants.js";
+import type { ToolGrant } from "./transport-types.js";
 
 export interface McpHttpApp {
   /** The express app: listen on it, or mount it in a larger app. */
@@ -225,7 +215,7 @@ async function dispatch(
     else expressApp()(req, res);
     return;
   }
-  const refused = guard.check(req);
+  const refused = guard.check(req.headers.host, req.headers.origin);
   if (refused !== null) {
     replies.error(res, 403, TRANSPORT_ERROR, `Forbidden: ${refused}`);
     return;
@@ -310,7 +300,7 @@ async function post(
   if (frame.kind === "message") {
     const message = frame.message;
     const meta = "params" in message ? message.params?._meta : undefined;
-    if (isModern(meta, version, req.headers["mcp-session-id"] !== undefined)) {
+    if (isModernMessage(meta, version, req.headers["mcp-session-id"] !== undefined)) {
       await handleModernPost(ctx, req, res, frame.message, subject, grant);
       return;
     }
@@ -324,33 +314,4 @@ async function post(
     return;
   }
   await handleLegacyPost(ctx, req, res, frame, subject, grant);
-}
-
-/** Copies the `traceparent` (and `tracestate`) headers into each request's `_meta` unless it has its own. */
-function carryTraceContext(frame: DecodedFrame, traceparent: string, tracestate: unknown): void {
-  if (frame.kind === "batch") {
-    for (const part of frame.messages) carryTraceContext(part, traceparent, tracestate);
-    return;
-  }
-  if (frame.kind !== "message" || !("method" in frame.message)) return;
-  const message = frame.message;
-  const params = message.params ?? {};
-  message.params = params;
-  const meta = (params._meta ?? {}) as JsonObject;
-  params._meta = meta;
-  if (meta.traceparent !== undefined) return;
-  meta.traceparent = traceparent;
-  if (typeof tracestate === "string") meta.tracestate = tracestate;
-}
-
-/**
- * Era of a single message: the `_meta` envelope decides; failing that, a version header that is no
- * 2025-era revision (and no session) makes it a modern request that will be refused precisely.
- */
-function isModern(meta: unknown, header: string | string[] | undefined, hasSession: boolean): boolean {
-  if (typeof meta === "object" && meta !== null && claimsModernEra(meta as JsonObject)) return true;
-  if (typeof header !== "string") return false;
-  const version = header.trim();
-  if (isModernVersion(version)) return true;
-  return !hasSession && !LEGACY_PROTOCOL_VERSIONS.includes(version);
 }

@@ -7,7 +7,7 @@
 import type { JsonRpcMessage } from "@mcp-runtime/protocol";
 import type { SessionCluster } from "./cluster.js";
 import type { EventStore } from "./event-store.js";
-import { STANDALONE_STREAM } from "./legacy-session.js";
+import { STANDALONE_STREAM } from "./transport-constants.js";
 
 /** Receives this node's own events: `message` undefined means the stream ended. */
 export type EventTap = (

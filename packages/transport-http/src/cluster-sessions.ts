@@ -18,14 +18,17 @@ import {
   type JsonRpcRequest,
   type LegacySessionSnapshot,
   type LoggingLevel,
+  type McpServer,
 } from "@mcp-runtime/protocol";
 import type { BusMessage, ClusterEvent, SessionCluster, SessionState } from "./cluster.js";
 import { ClusterEvents } from "./cluster-events.js";
-import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
-import { LegacySession, type ReplicaLink, STANDALONE_STREAM, type StreamResumer } from "./legacy-session.js";
-import type { ToolGrant } from "./options.js";
-import { ReplyStream } from "./reply-stream.js";
+import { LegacySession, type ReplicaLink, type StreamResumer } from "./legacy-session.js";
+import type { ResolvedOptions } from "./options.js";
+import { type ReplyContext, ReplyStream } from "./reply-stream.js";
+import type { SessionStore } from "./session-store.js";
 import { isOpen, startSse, writePriming, writeSseMessage } from "./sse.js";
+import { STANDALONE_STREAM, TRANSPORT_ERROR } from "./transport-constants.js";
+import type { ToolGrant } from "./transport-types.js";
 
 /** How often a resumer waiting on another node's stream re-reads it and checks that node is alive. */
 const OWNER_CHECK_MS = 1000;
@@ -121,12 +124,19 @@ class Resumer implements StreamResumer {
   }
 }
 
+/** What the cluster needs of the app (the endpoint context has it; bound after construction). */
+export interface ClusterContext extends ReplyContext {
+  readonly server: McpServer;
+  readonly options: ResolvedOptions;
+  readonly sessions: SessionStore<LegacySession>;
+}
+
 export class ClusterSessions implements ReplicaLink {
   readonly events: ClusterEvents;
   /** replicas being rebuilt, so concurrent requests for one session share the load */
   private readonly loading = new Map<string, Promise<LegacySession | undefined>>();
   private readonly ttlMs: number;
-  private ctx: EndpointContext | undefined;
+  private ctx: ClusterContext | undefined;
 
   constructor(
     readonly cluster: SessionCluster,
@@ -143,11 +153,11 @@ export class ClusterSessions implements ReplicaLink {
   }
 
   /** Called once by the app factory (the context holds this object, so it comes second). */
-  bind(ctx: EndpointContext): void {
+  bind(ctx: ClusterContext): void {
     this.ctx = ctx;
   }
 
-  private get context(): EndpointContext {
+  private get context(): ClusterContext {
     if (this.ctx === undefined) throw new Error("ClusterSessions used before bind()");
     return this.ctx;
   }
@@ -498,7 +508,7 @@ export class ClusterCapacityError extends Error {
  * when this node is full of sessions, 1 s when the store is away). `res` undefined: log only.
  */
 export function storeFailed(
-  ctx: EndpointContext,
+  ctx: ClusterContext,
   res: ServerResponse | undefined,
   cause: unknown,
   id: JsonRpcId | null = null,

@@ -6,7 +6,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { brotliCompress, constants, gzip, type ZlibOptions } from "node:zlib";
 import type { ContentCoding } from "./accept-encoding.js";
-import type { TransportEvent } from "./options.js";
+import type { TransportEvent } from "./transport-types.js";
 
 // Quality 4 compresses JSON about as well as gzip -6 at a fraction of brotli's default (11) cost.
 const BROTLI_QUALITY = 4;

@@ -21,10 +21,3 @@ export interface EndpointContext {
   /** JSON bodies, compressed per this app's settings */
   readonly replies: JsonReplies;
 }
-
-/** What a reply stream needs of the app (the endpoint context has it). */
-export type ReplyContext = Pick<EndpointContext, "lifecycle" | "replies">;
-
-/** JSON-RPC code for transport refusals that have no standard code (session unknown, shutting down). */
-export const TRANSPORT_ERROR = -32000;
-export const SESSION_NOT_FOUND = -32001;

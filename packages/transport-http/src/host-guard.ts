@@ -1,9 +1,8 @@
 /**
  * @module DNS-rebinding protection (spec: Streamable HTTP, security warning): the Host header must
  * name this server, and a browser's Origin must be allowed. Lists are built once; a check is a few
- * set lookups.
+ * set lookups. Runtime-neutral: the express transport and the fetch handler pass the two headers.
  */
-import type { IncomingMessage } from "node:http";
 
 const LOOPBACK_NAMES = ["localhost", "127.0.0.1", "[::1]"];
 
@@ -44,14 +43,13 @@ export class HostGuard {
     }
   }
 
-  /** Null when the request may proceed, else the reason for a 403. */
-  check(request: IncomingMessage): string | null {
-    const host = request.headers.host?.toLowerCase();
+  /** Null when a request with these `Host` and `Origin` headers may proceed, else the reason for a 403. */
+  check(hostHeader: string | undefined, origin: string | undefined): string | null {
+    const host = hostHeader?.toLowerCase();
     if (!this.allowAnyHost) {
       if (host === undefined) return "missing Host header";
       if (!this.hosts.has(host) && !this.hosts.has(stripPort(host))) return "Host not allowed";
     }
-    const origin = request.headers.origin;
     // No Origin: not a browser (SDKs, curl); DNS rebinding needs a browser.
     if (origin === undefined || this.allowAnyOrigin) return null;
     const lower = origin.toLowerCase();

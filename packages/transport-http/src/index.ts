@@ -8,7 +8,7 @@ export {
 } from "./event-store.js";
 export { decodeHeaderValue } from "./header-check.js";
 export type { LegacySession } from "./legacy-session.js";
-export type { AuthOutcome, AuthRefusal, HttpTransportOptions, ToolGrant, TransportEvent } from "./options.js";
+export type { HttpTransportOptions } from "./options.js";
 export {
   MemorySessionStore,
   type MemorySessionStoreOptions,
@@ -16,3 +16,4 @@ export {
   type SessionStore,
 } from "./session-store.js";
 export { type RunningHttpServer, startHttpServer } from "./start-server.js";
+export type { AuthOutcome, AuthRefusal, ToolGrant, TransportEvent } from "./transport-types.js";

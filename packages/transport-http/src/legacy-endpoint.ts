@@ -18,14 +18,16 @@ import {
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
 import { type ClusterSessions, JOB_READS, storeFailed } from "./cluster-sessions.js";
-import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
+import type { EndpointContext } from "./context.js";
 import { streamOfEvent } from "./event-store.js";
-import { legacyStatus, replyHeaders, writeStatus } from "./http-replies.js";
-import { LegacySession, STANDALONE_STREAM } from "./legacy-session.js";
-import type { ToolGrant } from "./options.js";
+import { writeStatus } from "./http-replies.js";
+import { LegacySession } from "./legacy-session.js";
+import { legacyStatus, replyHeaders } from "./reply-status.js";
 import { ReplyStream } from "./reply-stream.js";
 import { isOpen, startSse, writeSseMessage } from "./sse.js";
 import { sessionOptions } from "./tool-grant.js";
+import { SESSION_NOT_FOUND, STANDALONE_STREAM, TRANSPORT_ERROR } from "./transport-constants.js";
+import type { ToolGrant } from "./transport-types.js";
 
 const NO_PEER = { send() {} };
 

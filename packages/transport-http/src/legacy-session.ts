@@ -11,16 +11,13 @@ import type {
   RequestChannel,
   ServerSession,
 } from "@mcp-runtime/protocol";
-import type { ReplyContext } from "./context.js";
 import type { EventStore } from "./event-store.js";
-import type { ToolGrant } from "./options.js";
-import { ReplyStream } from "./reply-stream.js";
+import { type ReplyContext, ReplyStream } from "./reply-stream.js";
 import type { SessionRecord } from "./session-store.js";
 import { isOpen } from "./sse.js";
 import { sessionOptions } from "./tool-grant.js";
-
-/** Stream id of the standalone GET stream; POST streams count up from 1. */
-export const STANDALONE_STREAM = "0";
+import { STANDALONE_STREAM } from "./transport-constants.js";
+import type { ToolGrant } from "./transport-types.js";
 
 /** What a replica needs of its cluster: where messages for another node's standalone stream go. */
 export interface ReplicaLink {

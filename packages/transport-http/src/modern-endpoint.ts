@@ -7,20 +7,21 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   claimsModernEra,
   ErrorCode,
-  isModernVersion,
   type JsonRpcMessage,
   type JsonRpcRequest,
   MetaKey,
-  SUPPORTED_PROTOCOL_VERSIONS,
   success,
 } from "@mcp-runtime/protocol";
 import { cancelOnClose } from "./cancel-on-close.js";
-import { type EndpointContext, TRANSPORT_ERROR } from "./context.js";
+import type { EndpointContext } from "./context.js";
 import { checkModernHeaders } from "./header-check.js";
-import { modernStatus, writeStatus } from "./http-replies.js";
+import { writeStatus } from "./http-replies.js";
 import { idempotencyCallKey } from "./idempotency-key.js";
-import type { ToolGrant } from "./options.js";
+import { envelopeRefusal } from "./modern-era.js";
+import { modernStatus } from "./reply-status.js";
 import { ReplyStream } from "./reply-stream.js";
+import { TRANSPORT_ERROR } from "./transport-constants.js";
+import type { ToolGrant } from "./transport-types.js";
 
 export async function handleModernPost(
   ctx: EndpointContext,
@@ -48,7 +49,8 @@ export async function handleModernPost(
     return;
   }
   if (!claimsModernEra(message.params?._meta as Record<string, unknown> | undefined)) {
-    refuseWithoutEnvelope(ctx, res, message.method, req.headers["mcp-protocol-version"], id);
+    const refusal = envelopeRefusal(message.method, req.headers["mcp-protocol-version"], id);
+    ctx.replies.json(res, refusal.status, refusal.body);
     return;
   }
   if (id === null) {
@@ -83,45 +85,6 @@ export async function handleModernPost(
     ctx.modern.release(lease, subject, id, grant);
     ctx.lifecycle.end();
   }
-}
-
-/** A request that sent modern headers but no `_meta` envelope. */
-function refuseWithoutEnvelope(
-  ctx: EndpointContext,
-  res: ServerResponse,
-  method: string,
-  header: string | string[] | undefined,
-  id: JsonRpcRequest["id"] | null,
-): void {
-  const version = typeof header === "string" ? header.trim() : "";
-  if (!isModernVersion(version)) {
-    ctx.replies.error(res, 400, ErrorCode.UnsupportedProtocolVersion, "Unsupported protocol version", id);
-    return;
-  }
-  if (method === "initialize" || method === "ping") {
-    // Removed in 2026-07-28 (spec §8.5/8.6); name the versions we serve so a legacy client can retry.
-    ctx.replies.json(
-      res,
-      404,
-      JSON.stringify({
-        jsonrpc: "2.0",
-        id,
-        error: {
-          code: ErrorCode.MethodNotFound,
-          message: `Method not found: ${method} (not part of 2026-07-28; sessions are served without MCP-Protocol-Version: 2026-07-28)`,
-          data: { supported: SUPPORTED_PROTOCOL_VERSIONS },
-        },
-      }),
-    );
-    return;
-  }
-  ctx.replies.error(
-    res,
-    400,
-    ErrorCode.InvalidParams,
-    `Invalid params: missing params._meta["${MetaKey.protocolVersion}"]`,
-    id,
-  );
 }
 
 /** `subscriptions/listen`: an SSE stream open until the client closes it or the server drains. */

@@ -5,8 +5,8 @@
  * may use the same id at once: such a request gets a throwaway session of its own.
  */
 import type { JsonRpcId, McpServer, RequestChannel, ServerSession } from "@mcp-runtime/protocol";
-import type { ToolGrant } from "./options.js";
 import { sessionOptions } from "./tool-grant.js";
+import type { ToolGrant } from "./transport-types.js";
 
 /** Modern sessions never send out-of-band: everything goes on a request's own channel. */
 const NO_PEER: RequestChannel = { send() {} };

@@ -5,29 +5,7 @@ import type { EventStore } from "./event-store.js";
 import type { LegacySession } from "./legacy-session.js";
 import { defaultDiscardBytes } from "./oversize-body.js";
 import type { SessionStore } from "./session-store.js";
-
-/** A refusal written before the protocol core sees the request (401/403 with `WWW-Authenticate`). */
-export interface AuthRefusal {
-  status: 401 | 403;
-  message: string;
-  headers?: Record<string, string>;
-}
-
-/** What an authenticated caller may use, beyond who it is (per-tool scopes). */
-export interface ToolGrant {
-  /** Callers of one subject with equal keys may share a protocol session (same visible tools). */
-  readonly key: string;
-  /** The refusal (403 `insufficient_scope`) for a `tools/call` of this tool, or undefined when allowed. */
-  refuse(toolName: string): AuthRefusal | undefined;
-}
-
-/** What `authenticate` decides for one request. */
-export type AuthOutcome = { ok: true; subject?: string; grant?: ToolGrant } | ({ ok: false } & AuthRefusal);
-
-export interface TransportEvent {
-  msg: string;
-  [key: string]: unknown;
-}
+import type { AuthOutcome, TransportEvent } from "./transport-types.js";
 
 export interface HttpTransportOptions {
   /** Address the server is bound to; decides the default Host/Origin allow-lists. Default 127.0.0.1. */

@@ -8,9 +8,15 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ErrorCode, failure } from "@mcp-runtime/protocol";
-import type { EndpointContext } from "./context.js";
-import { CLOSE_CONNECTION } from "./http-replies.js";
+import { CLOSE_CONNECTION, type JsonReplies } from "./http-replies.js";
 import { type BodyOutcome, readBody } from "./read-body.js";
+import type { TransportEvent } from "./transport-types.js";
+
+/** What a refusal needs of the app (the endpoint context has it). */
+export interface BodyRefusalContext {
+  readonly replies: JsonReplies;
+  readonly options: { readonly maxMessageBytes: number; onEvent(event: TransportEvent): void };
+}
 
 /** `ok: false` outcomes; a 413 says whether the connection may be kept (the body was drained). */
 export type BoundedBody =
@@ -71,7 +77,7 @@ function discardRest(request: IncomingMessage, bound: number): Promise<boolean> 
  * (kept alive when the body was drained), or 400 with `badBodyCode` (the stream failed: close).
  */
 export function refuseBody(
-  ctx: EndpointContext,
+  ctx: BodyRefusalContext,
   res: ServerResponse,
   body: Exclude<BoundedBody, { ok: true }>,
   badBodyCode: number,

@@ -7,11 +7,17 @@
  */
 import type { ServerResponse } from "node:http";
 import type { JsonRpcMessage, JsonRpcResponse, RequestChannel } from "@mcp-runtime/protocol";
-import type { ReplyContext } from "./context.js";
 import type { EventStore } from "./event-store.js";
-import { type JsonReplies, replyHeaders, writeStatus } from "./http-replies.js";
+import { type JsonReplies, writeStatus } from "./http-replies.js";
 import type { Lifecycle } from "./lifecycle.js";
+import { replyHeaders } from "./reply-status.js";
 import { isOpen, startSse, writePriming, writeSseMessage } from "./sse.js";
+
+/** What a reply stream needs of the app (the endpoint context has it). */
+export interface ReplyContext {
+  readonly lifecycle: Lifecycle;
+  readonly replies: JsonReplies;
+}
 
 export interface Resumable {
   readonly events: EventStore;

@@ -7,13 +7,14 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { type DecodedFrame, decodeFrame, type JsonRpcResponse } from "@mcp-runtime/protocol";
 import { storeFailed } from "./cluster-sessions.js";
-import { type EndpointContext, SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./context.js";
+import type { EndpointContext } from "./context.js";
 import { writeStatus } from "./http-replies.js";
 import { LegacySession } from "./legacy-session.js";
-import type { ToolGrant } from "./options.js";
 import { readBoundedBody, refuseBody } from "./oversize-body.js";
 import { startSse } from "./sse.js";
 import { refuseToolCalls } from "./tool-grant.js";
+import { SESSION_NOT_FOUND, TRANSPORT_ERROR } from "./transport-constants.js";
+import type { ToolGrant } from "./transport-types.js";
 
 export async function handleSseOpen(
   ctx: EndpointContext,

@@ -4,7 +4,7 @@
  * caller leave the tools it may not use out of `tools/list`.
  */
 import { type DecodedFrame, isRequest, type SessionOptions } from "@mcp-runtime/protocol";
-import type { AuthRefusal, ToolGrant } from "./options.js";
+import type { AuthRefusal, ToolGrant } from "./transport-types.js";
 
 /** The refusal for the first `tools/call` in the frame (a batch too) that the grant does not allow. */
 export function refuseToolCalls(frame: DecodedFrame, grant: ToolGrant | undefined): AuthRefusal | undefined {
