@@ -4,7 +4,12 @@ import { httpFetchConfigSchema } from "./config.js";
 import { fetchUrlTool } from "./tools/fetch-url.js";
 
 export { HttpFetchError, type HttpFetchErrorCode } from "./errors.js";
-export { htmlToMarkdown } from "./html/to-markdown.js";
+export {
+  convertHtml,
+  type HtmlConversion,
+  type HtmlConversionOptions,
+  htmlToMarkdown,
+} from "./html/to-markdown.js";
 
 export default definePlugin({
   name: "http-fetch",

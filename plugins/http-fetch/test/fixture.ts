@@ -10,6 +10,18 @@ export const PAGE_HTML = readFileSync(new URL("./fixtures/page.html.txt", import
 export const LARGE_SIZE = 200_000;
 /** Bytes 0-9 repeated: any prefix is predictable. */
 export const LARGE_BODY = "0123456789".repeat(LARGE_SIZE / 10);
+/**
+ * A ~1 MB article page under the default 1 MiB maxBytes: 2,350 sections with a heading, a
+ * paragraph with inline markup and a relative link, a list and a small table.
+ */
+export const BIG_SECTIONS = 2_350;
+export const BIG_HTML = `<!doctype html><html><head><title>Big page</title></head><body><main>${Array.from(
+  { length: BIG_SECTIONS },
+  (_, i) =>
+    `<section><h2>Section ${i}</h2><p>Paragraph ${i} with <b>bold</b>, <i>italic</i> &amp; a ` +
+    `<a href="/s/${i}">relative link</a>. ${"Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(4)}` +
+    `<ul><li>first<li>second</ul><table><tr><th>k<th>v<tr><td>n<td>${i}</table></section>`,
+).join("\n")}</main></body></html>`;
 export const BINARY = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d]);
 
 export interface TestServer {
@@ -33,6 +45,8 @@ export async function startServer(): Promise<TestServer> {
     switch (path) {
       case "/page.html":
         return send(200, "text/html; charset=utf-8", PAGE_HTML);
+      case "/big.html":
+        return send(200, "text/html; charset=utf-8", BIG_HTML);
       case "/data.json":
         return send(200, "application/json", '{"name":"mcp","tags":["a","b"],"nested":{"n":1}}');
       case "/plain.txt":
@@ -72,6 +86,9 @@ export async function startServer(): Promise<TestServer> {
         return send(404, "text/plain", "no route");
     }
   });
+  // Converting the 1 MB page holds this thread for seconds; with Node's 5 s default the server
+  // would close the idle keep-alive socket just as the client reuses it (ECONNRESET).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
   return {

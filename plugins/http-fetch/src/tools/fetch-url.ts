@@ -7,7 +7,7 @@ import { z } from "zod";
 import { classify, decode, mediaType, readCapped } from "../body.js";
 import { DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT_MS, settingsFor } from "../config.js";
 import { HttpFetchError, toHttpFetchError } from "../errors.js";
-import { htmlToMarkdown } from "../html/to-markdown.js";
+import { convertHtml } from "../html/to-markdown.js";
 
 const input = z.object({
   url: z.string().min(1).describe("The http:// or https:// URL to fetch"),
@@ -36,21 +36,31 @@ const output = z.object({
   contentType: z.string(),
   bytes: z.int(),
   truncated: z.boolean(),
+  /** the HTML page's `<title>`; absent for other content and pages without one */
+  title: z.string().optional(),
 });
 
 const ACCEPT = "text/html,application/xhtml+xml,application/json;q=0.9,text/*;q=0.8,*/*;q=0.5";
 
-function render(kind: "html" | "json" | "text", text: string, format: string, finalUrl: string): string {
-  if (format === "raw") return text;
-  if (kind === "html") return htmlToMarkdown(text, { baseUrl: finalUrl, plain: format === "text" });
+interface Rendered {
+  text: string;
+  title?: string;
+}
+
+function render(kind: "html" | "json" | "text", text: string, format: string, finalUrl: string): Rendered {
+  if (format === "raw") return { text };
+  if (kind === "html") {
+    const page = convertHtml(text, { baseUrl: finalUrl, plain: format === "text" });
+    return page.title === undefined ? { text: page.text } : { text: page.text, title: page.title };
+  }
   if (kind === "json") {
     try {
-      return JSON.stringify(JSON.parse(text), null, 2);
+      return { text: JSON.stringify(JSON.parse(text), null, 2) };
     } catch {
-      return text; // truncated or invalid JSON: the text as sent is still the most useful answer
+      return { text }; // truncated or invalid JSON: the text as sent is still the most useful answer
     }
   }
-  return text;
+  return { text };
 }
 
 export const fetchUrlTool: ToolDefinition<typeof input> = {
@@ -112,11 +122,17 @@ export const fetchUrlTool: ToolDefinition<typeof input> = {
         `refused: ${finalUrl} is binary (${mediaType(contentType) || "unknown type"}); fetch_url returns text only`,
       );
     }
-    let text = render(kind, decode(contentType, body.bytes), args.format ?? "markdown", finalUrl);
+    const rendered = render(kind, decode(contentType, body.bytes), args.format ?? "markdown", finalUrl);
+    let text = rendered.text;
     if (body.truncated) text += `\n\n[truncated after ${body.bytes.length} bytes]`;
     // An error page is still an answer, but the caller must be able to tell it from content.
     const failed = response.status >= 400;
     if (failed) text = `HTTP ${response.status} ${response.statusText}\n\n${text}`;
-    return { content: [{ type: "text", text }], structuredContent, ...(failed ? { isError: true } : {}) };
+    return {
+      content: [{ type: "text", text }],
+      structuredContent:
+        rendered.title === undefined ? structuredContent : { ...structuredContent, title: rendered.title },
+      ...(failed ? { isError: true } : {}),
+    };
   },
 };
