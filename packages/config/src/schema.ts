@@ -50,24 +50,65 @@ const DEFAULT_MAX_MESSAGE_BYTES = 4 * MiB;
 
 const serverSchema = z
   .strictObject({
-    name: nonEmpty.default("mcp-runtime"),
-    transport: transportSchema.default("http"),
-    host: hostSchema.default("127.0.0.1"),
-    port: portSchema.default(8080),
-    allowedOrigins: stringList,
-    allowedHosts: stringList,
-    sessions: z.enum(["memory", "redis"]).default("memory"),
-    sessionIdleTimeoutMs: posInt.default(30 * 60_000),
-    maxSessions: posInt.default(10_000),
+    name: nonEmpty
+      .default("mcp-runtime")
+      .describe("Server name reported to clients (serverInfo) and in logs."),
+    transport: transportSchema
+      .default("http")
+      .describe(
+        "How `mcp-runtime serve` talks to clients: `http` (Streamable HTTP, WebSocket and legacy SSE on one port) or `stdio` (a desktop host starts the runtime). `--transport` beats it.",
+      ),
+    host: hostSchema
+      .default("127.0.0.1")
+      .describe(
+        "Address the HTTP server binds. Loopback by default; `0.0.0.0` in containers. `MCP_HOST` and `--host` beat it.",
+      ),
+    port: portSchema
+      .default(8080)
+      .describe("HTTP port; 0 picks a free one (the ready line prints it). `MCP_PORT` and `--port` beat it."),
+    allowedOrigins: stringList.describe(
+      "Browser origins accepted in the `Origin` header (DNS-rebinding guard); empty: only same-host loopback origins. A request without `Origin` is allowed.",
+    ),
+    allowedHosts: stringList.describe(
+      "Extra `Host` header values accepted (your public names behind a balancer); empty: derived from `host`.",
+    ),
+    sessions: z
+      .enum(["memory", "redis"])
+      .default("memory")
+      .describe(
+        "Where 2025-era sessions live: `memory` (this process) or `redis` (any node serves any session; needs `redis.url`).",
+      ),
+    sessionIdleTimeoutMs: posInt
+      .default(30 * 60_000)
+      .describe("A 2025-era session idle this long is closed."),
+    maxSessions: posInt
+      .default(10_000)
+      .describe("Most 2025-era sessions held at once; the least recently used idle one is evicted past it."),
     // One limit for every transport: a stdio line, an HTTP body, a WebSocket message.
-    maxMessageBytes: posInt.optional(),
+    maxMessageBytes: posInt
+      .optional()
+      .describe(
+        "Largest accepted message on every transport (stdio line, HTTP body, WebSocket message); default 4 MiB (4194304). Larger ones are refused (HTTP 413).",
+      ),
     // Deprecated alias of maxMessageBytes (it only ever limited HTTP bodies); setting both is an error.
-    maxBodyBytes: posInt.optional(),
-    shutdownGraceMs: nonNegInt.default(10_000),
+    maxBodyBytes: posInt
+      .optional()
+      .describe("Deprecated alias of `maxMessageBytes`; setting both is an error."),
+    shutdownGraceMs: nonNegInt
+      .default(10_000)
+      .describe("On SIGTERM, how long in-flight calls may finish before the process leaves."),
     // JSON replies at least this big are gzip/brotli-compressed per Accept-Encoding; 0 turns it off.
-    compressAboveBytes: nonNegInt.default(1024),
+    compressAboveBytes: nonNegInt
+      .default(1024)
+      .describe(
+        "HTTP JSON replies at least this big are compressed (brotli, else gzip) per `Accept-Encoding`; 0 turns compression off. Restart to change.",
+      ),
     // Reverse proxies that append to X-Forwarded-For (the client IP for per-client limits); 0 trusts none.
-    trustProxyHops: nonNegInt.default(0),
+    trustProxyHops: nonNegInt
+      .default(0)
+      .describe(
+        "Reverse proxies in front that append to `X-Forwarded-For`; the client IP (for per-client limits) is taken that many hops from the right. 0 trusts none. Restart to change.",
+      ),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     if (value.maxBodyBytes !== undefined && value.maxMessageBytes !== undefined)
@@ -84,30 +125,75 @@ const serverSchema = z
 
 // Optional: absent, the sandbox's own defaults apply (5 crashes in 60 s open it for 30 s).
 const breakerSchema = z.strictObject({
-  maxCrashes: posInt.default(5),
-  windowMs: posInt.default(60_000),
-  openMs: posInt.default(30_000),
+  maxCrashes: posInt.default(5).describe("Crashes within `windowMs` that open the breaker."),
+  windowMs: posInt.default(60_000).describe("Window in which crashes are counted."),
+  openMs: posInt
+    .default(30_000)
+    .describe("How long an open breaker refuses calls before it lets one through again."),
 });
 
 const sandboxSchema = z.strictObject({
-  mode: z.enum(["worker", "process"]).default("worker"),
-  timeoutMs: posInt.default(30_000),
-  maxMemoryMb: posInt.default(128),
-  poolSize: posInt.default(1),
+  mode: z
+    .enum(["worker", "process"])
+    .default("worker")
+    .describe(
+      "`worker`: worker threads in the runtime process; `process`: a child process under Node's permission model (stronger isolation, slower start). See packages/sandbox/README.md.",
+    ),
+  timeoutMs: posInt
+    .default(30_000)
+    .describe("A tool call running longer is cancelled and its worker replaced."),
+  maxMemoryMb: posInt
+    .default(128)
+    .describe(
+      "Heap limit of each worker or child process; exceeding it crashes the host, which is restarted.",
+    ),
+  poolSize: posInt.default(1).describe("Workers (or processes) running this plugin's calls in parallel."),
   // Default deny: a plugin gets no fs, net or env access unless the operator grants it here.
-  fs: z.strictObject({ read: stringList, write: stringList }).prefault({}),
-  net: z.strictObject({ allow: stringList }).prefault({}),
-  env: stringList,
-  breaker: breakerSchema.optional(),
+  fs: z
+    .strictObject({
+      read: stringList.describe("Folders `ctx.fs` may read (relative to the config file)."),
+      write: stringList.describe(
+        "Write grants, matched against the manifest's `fs.write` request; `ctx.fs` is read-only and `mode: process` allows no file writes.",
+      ),
+    })
+    .prefault({})
+    .describe("File system grants. Default: none."),
+  net: z
+    .strictObject({
+      allow: stringList.describe(
+        "Hosts `ctx.fetch` may reach (`*`: any public host); private and loopback addresses only when named.",
+      ),
+    })
+    .prefault({})
+    .describe("Network grants. Default: none."),
+  env: stringList.describe("Names of environment variables the plugin may read. Default: none."),
+  breaker: breakerSchema
+    .optional()
+    .describe("Crash circuit breaker; absent: 5 crashes in 60 s open it for 30 s."),
 });
 
 const pluginSchema = z
   .strictObject({
-    package: nonEmpty.optional(),
-    path: nonEmpty.optional(),
-    id: idSchema.optional(),
-    config: z.record(z.string(), z.unknown()).prefault({}),
-    sandbox: sandboxSchema.prefault({}),
+    package: nonEmpty
+      .optional()
+      .describe(
+        "An installed npm package to load (e.g. `@mcp-runtime/plugin-echo`). Set exactly one of `package` and `path`.",
+      ),
+    path: nonEmpty.optional().describe("A local plugin package folder or file, relative to the config file."),
+    id: idSchema
+      .optional()
+      .describe(
+        "Plugin id, used in logs, metrics and audit records; default: the plugin's own name. Shares one namespace with upstream ids.",
+      ),
+    config: z
+      .record(z.string(), z.unknown())
+      .prefault({})
+      .describe(
+        "The plugin's own settings, validated by its schema; paths its manifest declares are resolved against the config file.",
+      ),
+    sandbox: sandboxSchema
+      .prefault({})
+      .describe("How the plugin is isolated and what it may touch (default deny)."),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     const hasPackage = value.package !== undefined;
@@ -128,7 +214,12 @@ const namespaceSchema = z.string().regex(/^[A-Za-z0-9_./-]{0,64}$/, {
 });
 
 const upstreamRestartSchema = z
-  .strictObject({ backoffMs: posInt.default(500), maxBackoffMs: posInt.default(30_000) })
+  .strictObject({
+    backoffMs: posInt
+      .default(500)
+      .describe("First restart delay of a stdio upstream that died; doubles on each failure."),
+    maxBackoffMs: posInt.default(30_000).describe("Longest restart delay."),
+  })
   .superRefine((value: Loose, ctx: Ctx) => {
     const { backoffMs, maxBackoffMs } = value;
     if (typeof backoffMs === "number" && typeof maxBackoffMs === "number" && maxBackoffMs < backoffMs)
@@ -138,39 +229,69 @@ const upstreamRestartSchema = z
 // OAuth 2.0 client credentials (RFC 6749 section 4.4): the runtime's own identity at a remote
 // upstream. The secret usually comes from `${ENV}` substitution.
 const upstreamOAuthSchema = z.strictObject({
-  tokenUrl: httpUrl,
-  clientId: nonEmpty,
-  clientSecret: nonEmpty,
-  scopes: z.array(nonEmpty).optional(),
-  audience: nonEmpty.optional(),
+  tokenUrl: httpUrl.describe("Token endpoint of the upstream's authorization server."),
+  clientId: nonEmpty.describe("The runtime's client id there."),
+  clientSecret: nonEmpty.describe("The runtime's client secret; take it from the environment."),
+  scopes: z.array(nonEmpty).optional().describe("Scopes to request."),
+  audience: nonEmpty.optional().describe("Resource indicator (RFC 8707) to request."),
 });
 
 const upstreamSchema = z
   .strictObject({
-    id: idSchema,
-    command: nonEmpty.optional(),
+    id: idSchema.describe(
+      "Upstream id; its tools and prompts appear as `<id>.<name>` unless `namespace` says otherwise.",
+    ),
+    command: nonEmpty
+      .optional()
+      .describe("Executable of a stdio MCP server (e.g. `npx`). Set exactly one of `command` and `url`."),
     // No defaults here: the rule below must see what the author wrote; defaults come after it.
-    args: z.array(z.string()).optional(),
-    env: z.record(nonEmpty, z.string()).optional(),
-    cwd: nonEmpty.optional(),
-    maxMemoryMb: posInt.optional(),
-    url: httpUrl.optional(),
-    headers: z.record(nonEmpty, z.string()).optional(),
+    args: z.array(z.string()).optional().describe("Arguments of `command`."),
+    env: z
+      .record(nonEmpty, z.string())
+      .optional()
+      .describe(
+        "Environment of the stdio server, besides `HOME`, `PATH`, `USER`, `SHELL`, `TERM`, `LOGNAME` (the runtime's own secrets never reach it).",
+      ),
+    cwd: nonEmpty.optional().describe("Working directory of the stdio server."),
+    maxMemoryMb: posInt.optional().describe("RSS above which the stdio server is restarted."),
+    url: httpUrl.optional().describe("Endpoint of a remote MCP server (http or https)."),
+    headers: z
+      .record(nonEmpty, z.string())
+      .optional()
+      .describe("HTTP headers sent to the remote server (e.g. an API key taken from the environment)."),
     // "auto": Streamable HTTP, falling back to the legacy HTTP+SSE endpoints when the first POST
     // gets a 4xx (what the 2025-03-26 spec tells clients to do).
-    transport: z.enum(["auto", "streamable", "sse"]).optional(),
-    oauth: upstreamOAuthSchema.optional(),
+    transport: z
+      .enum(["auto", "streamable", "sse"])
+      .optional()
+      .describe(
+        "Remote transport; default `auto`: Streamable HTTP, falling back to legacy HTTP+SSE on a 4xx.",
+      ),
+    oauth: upstreamOAuthSchema
+      .optional()
+      .describe("OAuth 2.0 client credentials the runtime uses at the remote server."),
     // Absent: the runtime prefixes names with "<id>."; "" adds no prefix.
-    namespace: namespaceSchema.optional(),
-    sharing: z.enum(["shared", "perSession"]).default("shared"),
+    namespace: namespaceSchema
+      .optional()
+      .describe('Prefix of the upstream\'s tool and prompt names; default `<id>.`, `""` for none.'),
+    sharing: z
+      .enum(["shared", "perSession"])
+      .default("shared")
+      .describe(
+        "`shared`: one upstream session for every caller; `perSession`: one per downstream session (or subject).",
+      ),
     // perSession: upstream sessions (processes, for stdio) open at once, beside the one that lists
     // the catalogue; the least recently used idle one makes room, else the call is refused.
-    maxSessions: posInt.default(16),
-    idleTimeoutSeconds: posInt.default(300),
-    timeoutMs: posInt.default(60_000),
+    maxSessions: posInt
+      .default(16)
+      .describe("With `perSession`: upstream sessions (processes, for stdio) open at once."),
+    idleTimeoutSeconds: posInt
+      .default(300)
+      .describe("With `perSession`: an idle upstream session is closed after this."),
+    timeoutMs: posInt.default(60_000).describe("A call to the upstream longer than this fails."),
     // 0 turns health checks off.
-    healthIntervalSeconds: nonNegInt.default(30),
-    restart: upstreamRestartSchema.prefault({}),
+    healthIntervalSeconds: nonNegInt.default(30).describe("Ping interval; 0 turns health checks off."),
+    restart: upstreamRestartSchema.prefault({}).describe("Restart backoff of a stdio upstream that died."),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     const hasCommand = value.command !== undefined;
@@ -205,28 +326,68 @@ const tokenSchema = z.strictObject({
   sha256: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, { error: "must be 64 hexadecimal characters (a SHA-256 digest)" })
-    .transform((hex) => hex.toLowerCase()),
-  subject: nonEmpty,
-  scopes: stringList,
+    .transform((hex) => hex.toLowerCase())
+    .describe(
+      "SHA-256 of the token in hex, as `mcp-runtime token create` prints it; the token itself is never stored.",
+    ),
+  subject: nonEmpty.describe(
+    "Who the token stands for: `ctx.subject`, logs, audit records, session binding.",
+  ),
+  scopes: stringList.describe("Scopes the token grants (see `auth.oauth.scopes`)."),
 });
 
 const oauthSchema = z.strictObject({
-  issuer: issuerSchema.optional(),
-  audience: audienceSchema.optional(),
-  scopes: z.record(nonEmpty, nonEmpty).prefault({}),
+  issuer: issuerSchema
+    .optional()
+    .describe(
+      "The authorization server (its discovery document names the JWKS); required with `mode: oauth`. `OAUTH_ISSUER` beats it.",
+    ),
+  audience: audienceSchema
+    .optional()
+    .describe(
+      "The URL clients connect to (RFC 8707 resource); tokens must carry it in `aud`. Required with `mode: oauth`. `OAUTH_AUDIENCE` beats it.",
+    ),
+  scopes: z
+    .record(nonEmpty, nonEmpty)
+    .prefault({})
+    .describe(
+      "Tool name to the scope a caller needs to see and call it (both auth modes); without it: 403 `insufficient_scope`.",
+    ),
   introspection: z
-    .strictObject({ endpoint: httpUrl.optional(), clientId: nonEmpty, clientSecret: nonEmpty.optional() })
-    .optional(),
+    .strictObject({
+      endpoint: httpUrl.optional().describe("RFC 7662 endpoint; default: from the issuer's metadata."),
+      clientId: nonEmpty.describe("Client id the runtime introspects as."),
+      clientSecret: nonEmpty.optional().describe("Its secret; take it from the environment."),
+    })
+    .optional()
+    .describe("Introspection of opaque (non-JWT) access tokens."),
   client: z
-    .strictObject({ id: nonEmpty, secret: nonEmpty.optional(), redirectUri: httpUrl.optional() })
-    .optional(),
+    .strictObject({
+      id: nonEmpty.describe("Client id. `OAUTH_CLIENT_ID` beats it."),
+      secret: nonEmpty.optional().describe("Client secret. `OAUTH_CLIENT_SECRET` beats it."),
+      redirectUri: httpUrl.optional().describe("Redirect URI. `OAUTH_REDIRECT_URI` beats it."),
+    })
+    .optional()
+    .describe(
+      "The runtime's own client registration at the provider. Validated, but the resource server does not use it today.",
+    ),
 });
 
 const authSchema = z
   .strictObject({
-    mode: z.enum(["none", "tokens", "oauth"]).default("none"),
-    tokens: z.array(tokenSchema).default([]),
-    oauth: oauthSchema.optional(),
+    mode: z
+      .enum(["none", "tokens", "oauth"])
+      .default("none")
+      .describe(
+        "`none`: the HTTP endpoint is open (keep it on loopback); `tokens`: static bearer tokens; `oauth`: OAuth 2.1 access tokens from your identity provider. stdio is never authenticated. Restart to change.",
+      ),
+    tokens: z
+      .array(tokenSchema)
+      .default([])
+      .describe("Static tokens (`mode: tokens` needs at least one); a reload applies changes."),
+    oauth: oauthSchema
+      .optional()
+      .describe("OAuth resource-server settings, and the per-tool scopes of either mode."),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     if (value.mode === "tokens" && Array.isArray(value.tokens) && value.tokens.length === 0) {
@@ -257,36 +418,82 @@ const authSchema = z
   }, always);
 
 const cacheRuleSchema = z.strictObject({
-  ttlSeconds: ttlSecondsSchema.optional(),
+  ttlSeconds: ttlSecondsSchema
+    .optional()
+    .describe("TTL of this rule; default `cache.ttlSeconds`; 0 turns caching off for it."),
   // "private" (default): one entry per caller; "public": one entry shared by every caller.
-  scope: z.enum(["private", "public"]).default("private"),
+  scope: z
+    .enum(["private", "public"])
+    .default("private")
+    .describe(
+      "`private`: one entry per subject; `public`: one entry for everyone (only for data that does not depend on who asks).",
+    ),
 });
 
 const cacheSchema = z.strictObject({
-  backend: z.enum(["memory", "redis"]).default("memory"),
+  backend: z
+    .enum(["memory", "redis"])
+    .default("memory")
+    .describe(
+      "`memory`: one cache per process; `redis`: shared by every node (needs `redis.url`). Restart to change.",
+    ),
   // Default TTL of cached results (CACHE_TTL), also the ttlMs 2026-07-28 clients get for lists; 0
   // turns result caching off.
-  ttlSeconds: ttlSecondsSchema.default(60),
+  ttlSeconds: ttlSecondsSchema
+    .default(60)
+    .describe(
+      "Default TTL of cached results, also the `ttlMs` hint of 2026-07-28 list results; 0 turns result caching off. `CACHE_TTL` beats it.",
+    ),
   // Off by default: encryption needs a key (MCP_CACHE_KEYS or `keyFile`) the operator provides.
-  encrypt: z.boolean().default(false),
-  keyFile: nonEmpty.optional(),
-  maxEntries: posInt.default(10_000),
-  maxBytes: posInt.default(64 * MiB),
+  encrypt: z
+    .boolean()
+    .default(false)
+    .describe(
+      'AES-256-GCM at rest; keys from `MCP_CACHE_KEYS` (`"k2:<base64>,k1:<base64>"`, current first) or `keyFile`.',
+    ),
+  keyFile: nonEmpty
+    .optional()
+    .describe("File holding the key ring (same format as `MCP_CACHE_KEYS`), relative to the config file."),
+  maxEntries: posInt.default(10_000).describe("Memory backend: most entries held (LRU)."),
+  maxBytes: posInt
+    .default(64 * MiB)
+    .describe("Memory backend: most bytes held (LRU); keep it well above `largeResultBytes`."),
   // `resources/read` results are cached unless this is off (or a resource opts out).
-  resources: z.boolean().default(true),
+  resources: z
+    .boolean()
+    .default(true)
+    .describe("Cache `resources/read` of plugin resources (a resource may opt out)."),
   // Tool results are cached only for tools named here (or opted in by their plugin), and only
   // when the tool is annotated readOnlyHint + idempotentHint.
-  tools: z.record(nonEmpty, cacheRuleSchema).prefault({}),
+  tools: z
+    .record(nonEmpty, cacheRuleSchema)
+    .prefault({})
+    .describe(
+      "Tool results to cache, by tool name; only tools annotated `readOnlyHint` and `idempotentHint` are accepted.",
+    ),
   // Tool results bigger than this come back as a resource_link to the stored result; 0 turns it off.
-  largeResultBytes: nonNegInt.default(MiB),
-  largeResultTtlSeconds: posInt.default(600),
+  largeResultBytes: nonNegInt
+    .default(MiB)
+    .describe(
+      "Tool results bigger than this are stored and returned as a `resource_link`; 0 turns links off.",
+    ),
+  largeResultTtlSeconds: posInt.default(600).describe("How long a linked large result can be read back."),
 });
 
 const queueSchema = z.strictObject({
-  backend: z.enum(["memory", "bullmq"]).default("memory"),
-  longCallMs: nonNegInt.default(5_000),
-  concurrency: posInt.default(8),
-  resultTtlSeconds: posInt.default(3_600),
+  backend: z
+    .enum(["memory", "bullmq"])
+    .default("memory")
+    .describe(
+      "`memory`: jobs run in this process; `bullmq`: jobs go through Redis to `mcp-runtime worker` processes (needs `redis.url`).",
+    ),
+  longCallMs: nonNegInt
+    .default(5_000)
+    .describe("A task-capable tool call still running after this becomes an MCP task (a job)."),
+  concurrency: posInt.default(8).describe("Jobs run at once per process (or worker)."),
+  resultTtlSeconds: posInt
+    .default(3_600)
+    .describe("How long a finished task's result can be fetched (and an `Idempotency-Key` joins its job)."),
 });
 
 /** A token bucket's size when none is given: one second's worth of requests, the usual default. */
@@ -298,24 +505,48 @@ const withBurst = <T extends { rps?: number | undefined; burst?: number | undefi
   rule.rps === undefined ? rule : { ...rule, burst: rule.burst ?? defaultBurst(rule.rps) };
 
 const limitsSchema = z.strictObject({
-  backend: z.enum(["memory", "redis"]).default("memory"),
+  backend: z
+    .enum(["memory", "redis"])
+    .default("memory")
+    .describe(
+      "`memory`: each process counts alone (N nodes let N times the limit through); `redis`: shared counts (needs `redis.url`). Restart to change.",
+    ),
   // What a check does when the Redis limiter is unreachable: admit (and count it) or refuse.
-  onBackendError: z.enum(["allow", "deny"]).default("allow"),
+  onBackendError: z
+    .enum(["allow", "deny"])
+    .default("allow")
+    .describe(
+      "What a tool call gets when the Redis limiter cannot answer within 1 s: admitted (`allow`) or refused with -32603 (`deny`).",
+    ),
   perClient: z
-    .strictObject({ rps: z.number().positive(), burst: posInt.optional() })
+    .strictObject({
+      rps: z.number().positive().describe("Requests per second per client."),
+      burst: posInt.optional().describe("Bucket size; default `ceil(rps)`."),
+    })
     .transform(({ rps, burst }) => ({ rps, burst: burst ?? defaultBurst(rps) }))
-    .optional(),
+    .optional()
+    .describe(
+      "A token bucket per client (its subject, else its IP) on HTTP and WebSocket; refused requests get 429 and -32029.",
+    ),
   perTool: z
     .record(
       nonEmpty,
       z
         .strictObject({
-          rps: z.number().positive().optional(),
-          burst: posInt.optional(),
-          dailyBudget: nonNegInt.optional(),
-          monthlyBudget: nonNegInt.optional(),
+          rps: z
+            .number()
+            .positive()
+            .optional()
+            .describe("Calls per second of this tool, shared by every caller."),
+          burst: posInt.optional().describe("Bucket size; default `ceil(rps)`; needs `rps`."),
+          dailyBudget: nonNegInt
+            .optional()
+            .describe("Cost units per subject per UTC day; 0 refuses every call."),
+          monthlyBudget: nonNegInt.optional().describe("Cost units per subject per UTC month."),
           // Cost units one call charges to the budgets; overrides what the plugin declares.
-          cost: posInt.optional(),
+          cost: posInt
+            .optional()
+            .describe("Units one call charges; beats the cost the plugin declares (default 1)."),
         })
         .superRefine((value: Loose, ctx: Ctx) => {
           if (value.burst !== undefined && value.rps === undefined)
@@ -327,7 +558,8 @@ const limitsSchema = z.strictObject({
         }, always)
         .transform(withBurst),
     )
-    .prefault({}),
+    .prefault({})
+    .describe("Rate limits and budgets by tool name as clients see it."),
 });
 
 // Dot paths into a captured call's arguments and structuredContent ("user.email").
@@ -337,17 +569,46 @@ const redactPathSchema = z.string().regex(/^[^.]+(\.[^.]+)*$/, {
 
 // Off unless tools are named: captured calls hold inputs and outputs, so each tool is opted in.
 const captureSchema = z.strictObject({
-  maxRecordBytes: posInt.default(65_536),
-  tools: z.record(nonEmpty, z.strictObject({ redact: z.array(redactPathSchema).default([]) })).prefault({}),
+  maxRecordBytes: posInt
+    .default(65_536)
+    .describe("A captured call (arguments and result) bigger than this is not captured."),
+  tools: z
+    .record(
+      nonEmpty,
+      z.strictObject({
+        redact: z
+          .array(redactPathSchema)
+          .default([])
+          .describe(
+            'Dot paths into arguments and structured results to replace with `"[redacted]"` (e.g. `user.email`).',
+          ),
+      }),
+    )
+    .prefault({})
+    .describe("Tools whose calls are captured, by name; none by default (inputs may hold personal data)."),
 });
 
 const telemetrySchema = z.strictObject({
-  sidecar: urlOf(["ws", "wss"]).optional(),
-  otlp: httpUrlSchema.optional(),
-  logLevel: logLevelSchema.default("info"),
-  metrics: z.boolean().default(true),
-  auditBufferEvents: posInt.default(100_000),
-  capture: captureSchema.prefault({}),
+  sidecar: urlOf(["ws", "wss"])
+    .optional()
+    .describe("The `mcp-sidecar` to send audit events to and take config pushes from (`ws://` or `wss://`)."),
+  otlp: httpUrlSchema
+    .optional()
+    .describe(
+      "OTLP/HTTP endpoint for OpenTelemetry traces; unset (and no `OTEL_EXPORTER_OTLP_*`): no tracing. `OTEL_EXPORTER_OTLP_ENDPOINT` beats it.",
+    ),
+  logLevel: logLevelSchema
+    .default("info")
+    .describe(
+      "Log level of the JSON lines on stderr; `debug` adds one access line per request. `LOG_LEVEL` beats it.",
+    ),
+  metrics: z.boolean().default(true).describe("Prometheus `GET /metrics` on the HTTP port."),
+  auditBufferEvents: posInt
+    .default(100_000)
+    .describe("Audit events held while the sidecar is away; older ones are dropped and counted past it."),
+  capture: captureSchema
+    .prefault({})
+    .describe("Capture of tool calls for `mcp-sidecar replay` (off unless tools are named)."),
 });
 
 const evalNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
@@ -357,18 +618,23 @@ const evalNameSchema = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, {
 // The CallToolResult fields an eval may pin; strict, so a misspelt field is an error, not a check
 // that can never pass. `_meta` is never compared (the server adds its own).
 const expectedResultSchema = z.strictObject({
-  content: z.array(z.unknown()).optional(),
-  structuredContent: z.record(z.string(), z.unknown()).optional(),
-  isError: z.boolean().optional(),
+  content: z.array(z.unknown()).optional().describe("Expected `content` items."),
+  structuredContent: z.record(z.string(), z.unknown()).optional().describe("Expected `structuredContent`."),
+  isError: z.boolean().optional().describe("Expected `isError`."),
 });
 
 const EXPECTATIONS = ["result", "schema", "match"] as const;
 
 const evalExpectSchema = z
   .strictObject({
-    result: expectedResultSchema.optional(),
-    schema: z.record(z.string(), z.unknown()).optional(),
-    match: z.string().optional(),
+    result: expectedResultSchema
+      .optional()
+      .describe("The result must equal this (fields given only; `_meta` ignored)."),
+    schema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("The structured result (else the parsed text) must match this JSON Schema."),
+    match: z.string().optional().describe("The result text must match this regular expression."),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     const given = EXPECTATIONS.filter((key) => value[key] !== undefined);
@@ -401,17 +667,24 @@ function regexProblem(pattern: string): string | undefined {
 }
 
 const evalCheckSchema = z.strictObject({
-  name: evalNameSchema,
-  tool: nonEmpty,
-  arguments: z.record(z.string(), z.unknown()).prefault({}),
-  expect: evalExpectSchema,
+  name: evalNameSchema.describe("Name of the check (metrics label, audit records, dashboard)."),
+  tool: nonEmpty.describe("Tool to call, by the name clients see."),
+  arguments: z.record(z.string(), z.unknown()).prefault({}).describe("Its arguments."),
+  expect: evalExpectSchema.describe("Exactly one of `result`, `schema` or `match`."),
 });
 
 const evalsSchema = z
   .strictObject({
-    intervalSeconds: z.number().int().min(1).default(60),
-    timeoutMs: posInt.default(10_000),
-    checks: z.array(evalCheckSchema).default([]),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .default(60)
+      .describe(
+        "Run the checks this often (also at start, after each applied reload, and on request from the dashboard).",
+      ),
+    timeoutMs: posInt.default(10_000).describe("A check taking longer fails."),
+    checks: z.array(evalCheckSchema).default([]).describe("Synthetic tool calls and what they must return."),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     if (!Array.isArray(value.checks)) return;
@@ -444,16 +717,32 @@ function reportDuplicates(
 
 export const runtimeConfigSchema = z
   .strictObject({
-    server: serverSchema.prefault({}),
-    plugins: z.array(pluginSchema).default([]),
-    upstreams: z.array(upstreamSchema).default([]),
-    auth: authSchema.prefault({}),
-    cache: cacheSchema.prefault({}),
-    queue: queueSchema.prefault({}),
-    limits: limitsSchema.prefault({}),
-    telemetry: telemetrySchema.prefault({}),
-    evals: evalsSchema.prefault({}),
-    redis: z.strictObject({ url: redisUrlSchema.optional() }).prefault({}),
+    server: serverSchema.prefault({}).describe("Where and how the runtime listens."),
+    plugins: z.array(pluginSchema).default([]).describe("Tool plugins to load, each in its sandbox."),
+    upstreams: z
+      .array(upstreamSchema)
+      .default([])
+      .describe("Existing MCP servers hosted behind the runtime (stdio subprocesses or remote URLs)."),
+    auth: authSchema.prefault({}).describe("Who may call the HTTP and WebSocket endpoints."),
+    cache: cacheSchema
+      .prefault({})
+      .describe("Caching of resource reads and opted-in tool results, and large results as links."),
+    queue: queueSchema.prefault({}).describe("Long calls as MCP tasks, and batches."),
+    limits: limitsSchema.prefault({}).describe("Rate limits and budgets."),
+    telemetry: telemetrySchema.prefault({}).describe("Logs, metrics, traces, audit and capture."),
+    evals: evalsSchema
+      .prefault({})
+      .describe("Synthetic checks that tell when a tool starts answering wrong."),
+    redis: z
+      .strictObject({
+        url: redisUrlSchema
+          .optional()
+          .describe(
+            "`redis://` or `rediss://` URL; required by any redis or bullmq backend. `REDIS_URL` beats it.",
+          ),
+      })
+      .prefault({})
+      .describe("The Redis that the `redis` backends (sessions, cache, limits) and `bullmq` share."),
   })
   .superRefine((value: Loose, ctx: Ctx) => {
     checkIds(value, ctx);
