@@ -35,7 +35,8 @@ Environment: MCP_SIDECAR_CONFIG (the config file), MCP_SIDECAR_TOKEN (runtimes m
   MCP_SIDECAR_COOKIE_SECRET (signs operator sessions, at least 32 bytes; random per start
   otherwise), MCP_SIDECAR_OIDC_CLIENT_SECRET; each beats its file in the config. LOG_LEVEL.
 Exit codes: 0 ok, 1 failure (invalid config, audit verification failed), 2 usage.
-SIGTERM flushes and seals the audit file, then exits 0.
+SIGTERM flushes and seals the audit file, then exits 0. SIGHUP re-reads and pushes the watched
+config (as the dashboard's reload button does), audited as admin_action.
 `;
 
 const SERVE_HELP = `Usage: mcp-sidecar [serve] [--config FILE] [--host H] [--port P]
@@ -99,6 +100,14 @@ async function serve(args: string[]): Promise<number> {
     return 1;
   }
   logger.info({ msg: "audit log open", dir: loaded.config.audit.dir, watch: loaded.config.watch });
+  // Without a handler SIGHUP would end the process; operators send it to reload (systemd, PM2).
+  // Installed before the ready line, so a SIGHUP right after it cannot kill the sidecar.
+  process.on("SIGHUP", () => {
+    void running.reloadConfig("signal:SIGHUP").then((result) => {
+      if (result.ok) logger.info({ msg: "SIGHUP: config reloaded", detail: result.message });
+      else logger.warn({ msg: "SIGHUP: config not reloaded", reason: result.message });
+    });
+  });
   process.stderr.write(`mcp-sidecar listening on ${running.url}\n`);
   if (running.dashboard !== undefined) {
     // Straight to stderr, never through the JSON log: that one must not hold secrets.

@@ -15,6 +15,7 @@ import type { SidecarConfig } from "./config.js";
 import { ConfigWatch } from "./config-watch.js";
 import { auditActionTo, createOperatorActions } from "./dashboard/actions.js";
 import { createDashboard, type Dashboard } from "./dashboard/mount.js";
+import type { ActionResult } from "./dashboard/protocol.js";
 import { loadDashboardSecrets } from "./dashboard/secrets.js";
 import { DashboardState } from "./dashboard/state.js";
 import { DEFAULT_DASHBOARD_ROOT } from "./dashboard/static-files.js";
@@ -29,6 +30,11 @@ export interface RunningSidecar {
     /** the admin token made at start (no OIDC and no token configured): tell the operator once */
     generatedAdminToken?: string;
   };
+  /**
+   * Re-reads the watched runtime config and pushes it (SIGHUP, `systemctl reload`, `pm2
+   * sendSignal SIGHUP`): the dashboard's "reload config" action, audited as `admin_action`.
+   */
+  reloadConfig(actor: string): Promise<ActionResult>;
   /** flushes and seals the audit file, closes connections */
   close(): Promise<void>;
 }
@@ -206,6 +212,7 @@ export async function startSidecar(
             ...(generatedAdminToken === undefined ? {} : { generatedAdminToken }),
           },
         }),
+    reloadConfig: (actor) => actions.reloadConfig(actor),
     async close() {
       closing = true;
       watch?.close();

@@ -5,9 +5,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -179,6 +180,36 @@ describe("mcp-sidecar serve", () => {
       const metrics = await (await fetch(`${url}/metrics`)).text();
       expect(metrics).toMatch(/^mcp_sidecar_events_received_total 1$/m);
       expect(metrics).toMatch(/^mcp_sidecar_events_rejected_total 2$/m);
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+});
+
+describe("mcp-sidecar SIGHUP", () => {
+  it("re-reads and pushes the watched config, stays up, and audits the reload (systemd/PM2 reload)", async () => {
+    const runtimeConfig = join(dir, "watched-runtime.yaml");
+    await writeFile(runtimeConfig, "server: { transport: http }\n");
+    const file = join(dir, "hup.yaml");
+    await writeFile(file, `audit: { dir: ./hup-audit }\nwatch: ${JSON.stringify(runtimeConfig)}\n`);
+    const { url, child } = await start(["--config", file]);
+    const auditDir = join(dir, "hup-audit");
+    const reloads = async () => {
+      const names = (await readdir(auditDir)).filter((name) => name.endsWith(".jsonl"));
+      const lines = (await Promise.all(names.map((name) => readFile(join(auditDir, name), "utf8"))))
+        .join("")
+        .split("\n")
+        .filter((line) => line.includes('"reload-config"'));
+      return lines.map((line) => JSON.parse(line) as { actor: string; detail?: { ok?: boolean } });
+    };
+    try {
+      child.kill("SIGHUP");
+      const deadline = Date.now() + 5_000;
+      while ((await reloads()).length === 0 && Date.now() < deadline) await sleep(50);
+      const [reload] = await reloads();
+      expect(reload).toMatchObject({ actor: "signal:SIGHUP", detail: { ok: true } });
+      expect(child.exitCode).toBeNull();
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
     } finally {
       expect(await stop(child)).toBe(0);
     }
