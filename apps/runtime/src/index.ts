@@ -22,3 +22,19 @@ export {
   type Runtime,
   type RuntimeOptions,
 } from "./runtime.js";
+export { checkPluginName, type PluginNameCheck, type PluginNames } from "./scaffold/plugin-name.js";
+export {
+  type RenderPluginOptions,
+  renderPluginFiles,
+  ScaffoldError,
+  type ScaffoldErrorCode,
+} from "./scaffold/render-plugin.js";
+export {
+  type LocalCallOptions,
+  type LocalConfigSource,
+  type LocalRuntime,
+  LocalRuntimeError,
+  type LocalRuntimeErrorCode,
+  type LocalRuntimeOptions,
+  startLocalRuntime,
+} from "./testing.js";

@@ -20,14 +20,20 @@ export interface LoadingPlugins<E extends Executor = Executor> {
   started: Promise<void>;
 }
 
-/** Resolves every entry; plugin ids must be unique (they prefix tools and name log fields). */
+/**
+ * Resolves every entry; plugin ids must be unique (they prefix tools and name log fields). The
+ * plugins named in `fresh` are imported anew (their code changed on disk).
+ */
 export async function resolvePlugins(
   entries: readonly PluginEntry[],
   baseDir: string,
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<ResolvedPlugin[]> {
   const resolvedAll: ResolvedPlugin[] = [];
   for (const entry of entries) {
-    const resolved = await resolvePlugin(entry, baseDir);
+    let resolved = await resolvePlugin(entry, baseDir);
+    // The id may come from the plugin itself, so it is known only once the module is imported.
+    if (fresh.has(resolved.id)) resolved = await resolvePlugin(entry, baseDir, { fresh: true });
     if (resolvedAll.some((p) => p.id === resolved.id)) {
       throw new Error(`two plugins have the id "${resolved.id}"; give one an explicit id`);
     }

@@ -8,6 +8,7 @@ import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { PluginEntry } from "@mcp-runtime/config";
 import { isPlugin, type Plugin } from "@mcp-runtime/plugin-sdk";
+import { FRESH_IMPORT_PARAM } from "./fresh-import.js";
 
 export interface PluginPermissions {
   fs: { read: string[]; write: string[] };
@@ -124,12 +125,30 @@ async function locate(entry: PluginEntry, baseDir: string): Promise<string> {
   return found;
 }
 
-export async function resolvePlugin(entry: PluginEntry, baseDir: string): Promise<ResolvedPlugin> {
+export interface ResolveOptions {
+  /**
+   * Import the module anew, not from this thread's module cache (`mcp-runtime dev`, after the
+   * plugin's files changed). Each fresh import stays in memory: meant for development only.
+   */
+  fresh?: boolean;
+}
+
+let freshImports = 0;
+
+export async function resolvePlugin(
+  entry: PluginEntry,
+  baseDir: string,
+  options: ResolveOptions = {},
+): Promise<ResolvedPlugin> {
   const modulePath = await locate(entry, baseDir);
   const label = entry.package ?? entry.path ?? modulePath;
+  const url = pathToFileURL(modulePath);
+  // A new query string is a new module for the ESM cache (see dev/fresh-imports.ts for the
+  // modules it imports in turn).
+  if (options.fresh) url.searchParams.set(FRESH_IMPORT_PARAM, String(++freshImports));
   let loaded: Record<string, unknown>;
   try {
-    loaded = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
+    loaded = (await import(url.href)) as Record<string, unknown>;
   } catch (cause) {
     throw new PluginLoadError(
       "ERR_PLUGIN_IMPORT",

@@ -39,6 +39,11 @@ export interface ReloadRequest {
   /** the file's text when already read (pushed by the sidecar); else the file is read */
   text?: string;
   source: ReloadSource;
+  /**
+   * Plugin ids whose code changed on disk (`mcp-runtime dev`): restarted with a fresh import even
+   * when the config did not change.
+   */
+  fresh?: readonly string[];
 }
 
 export interface ReloadOutcome {
@@ -100,13 +105,14 @@ export class ConfigReloader {
     if (!loaded.ok) return refused(version, formatIssues(loaded.issues).join("\n"));
     const next = loaded.config;
     const changes = diffConfig(target.config, next);
-    if (changes.length === 0) return { ok: true, version, changes: [] };
+    const fresh = new Set(request.fresh ?? []);
+    if (changes.length === 0 && fresh.size === 0) return { ok: true, version, changes: [] };
     const blocked = restartOnlyChanges(changes);
     if (blocked.length > 0) return refused(version, blocked.join("\n"));
     if (next.auth.mode !== target.config.auth.mode) {
       return refused(version, "auth.mode: cannot change while running (restart the runtime to apply it)");
     }
-    const swapped = await this.swap(target, next, loaded.baseDir, changes);
+    const swapped = await this.swap(target, next, loaded.baseDir, changes, fresh);
     if (!swapped.ok) return refused(version, swapped.reason);
     const { plugins: swap, upstreams } = swapped;
     target.config = next;
@@ -131,6 +137,7 @@ export class ConfigReloader {
     next: RuntimeConfig,
     baseDir: string,
     changes: readonly { section: string }[],
+    fresh: ReadonlySet<string>,
   ): Promise<Swapped> {
     let plugins: PluginSwap | undefined;
     let upstreams: UpstreamSwap | undefined;
@@ -140,8 +147,8 @@ export class ConfigReloader {
       return { ok: false, reason: `${section}: ${cause instanceof Error ? cause.message : String(cause)}` };
     };
     const [pluginsPrepared, upstreamsPrepared] = await Promise.allSettled([
-      changes.some((change) => change.section === "plugins")
-        ? preparePlugins(target.plugins, next.plugins, baseDir, target.executor)
+      fresh.size > 0 || changes.some((change) => change.section === "plugins")
+        ? preparePlugins(target.plugins, next.plugins, baseDir, target.executor, fresh)
         : undefined,
       changes.some((change) => change.section === "upstreams")
         ? target.upstreams.prepare(next.upstreams)

@@ -21,17 +21,21 @@ export interface PluginSwap {
 
 const RETIRE_POLL_MS = 20;
 
-/** Starts what the new entries need; throws (having closed what it started) if any cannot start. */
+/**
+ * Starts what the new entries need (and, with fresh code, the plugins named in `fresh` even when
+ * their entry did not change); throws (having closed what it started) if any cannot start.
+ */
 export async function preparePlugins(
   current: readonly LoadedPlugin[],
   entries: readonly PluginEntry[],
   baseDir: string,
   executor: Executor,
+  fresh: ReadonlySet<string> = new Set(),
 ): Promise<PluginSwap> {
-  const resolved = await resolvePlugins(entries, baseDir);
+  const resolved = await resolvePlugins(entries, baseDir, fresh);
   const toStart = resolved.filter((plugin) => {
     const running = current.find((p) => p.resolved.id === plugin.id);
-    return running === undefined || !sameEntry(running.resolved.entry, plugin.entry);
+    return running === undefined || fresh.has(plugin.id) || !sameEntry(running.resolved.entry, plugin.entry);
   });
   const started = await startHosts(toStart, executor);
   const next = resolved.map(
