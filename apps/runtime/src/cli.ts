@@ -1,31 +1,30 @@
 #!/usr/bin/env node
-/** @module The `mcp-runtime` command line (see DESIGN.md, CLI contract). */
-import { parseArgs } from "node:util";
-import { formatIssues, loadConfig, readConfigFile } from "@mcp-runtime/config";
-import { chooseConfigFile } from "./config-file.js";
-import { chooseExecutor } from "./executor/choose.js";
-import { createLogger, type LogLevel } from "./logger.js";
-import { startPlugins } from "./plugins/load.js";
-import { resolvePlugin } from "./plugins/resolve.js";
-import type { Runtime } from "./runtime.js";
+/**
+ * @module The `mcp-runtime` command line (see DESIGN.md, CLI contract, and docs/cli.md): the
+ * commander program. Each command's module is imported only when that command runs, so `serve`
+ * start-up loads nothing it does not use.
+ */
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import type { CallOptions } from "./commands/call.js";
+import type { CatalogOptions } from "./commands/catalog.js";
+import type { CheckConfigOptions } from "./commands/check-config.js";
+import type { DevOptions } from "./commands/dev.js";
+import type { DoctorOptions } from "./commands/doctor.js";
+import type { InitPluginOptions } from "./commands/init-plugin.js";
+import { type CliIo, EXIT, type ExitCode, processIo } from "./commands/io.js";
+import type { ServeOptions } from "./commands/serve.js";
+import type { TokenCreateOptions } from "./commands/token-create.js";
+import type { WorkerOptions } from "./commands/worker.js";
 import { RUNTIME_VERSION } from "./version.js";
 
-const HELP = `mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers
-
-Usage:
-  mcp-runtime serve [--config FILE] [--transport stdio|http] [--host H] [--port P]
-  mcp-runtime serve --standby [--primary URL] [...]   (standby node, default port 8081)
-  mcp-runtime worker [--config FILE] [--health-port P] [--health-host H]
-  mcp-runtime check-config FILE [--env]   (--env: the environment applies on top, as for serve)
-  mcp-runtime plugins list [--config FILE]
-  mcp-runtime upstreams list [--config FILE] [--json]
-  mcp-runtime token create --subject S [--scopes a,b]
-  mcp-runtime --help | --version
-
-Config: --config, else $MCP_CONFIG, else ./mcp-runtime.yaml, else the bundled default.
-Environment: MCP_CONFIG, MCP_HOST, MCP_PORT, LOG_LEVEL, CACHE_TTL, REDIS_URL, OAUTH_ISSUER,
-  OAUTH_AUDIENCE, OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT;
-  MCP_CACHE_KEYS ("id:base64key,...", the first is current) when cache.encrypt is on.
+const GUIDE = `
+Config: --config FILE, else $MCP_CONFIG, else ./mcp-runtime.yaml, else the bundled default.
+Environment: MCP_CONFIG, MCP_HOST (default 127.0.0.1), MCP_PORT (default 8080), LOG_LEVEL
+  (debug|info|warn|error), CACHE_TTL (seconds), REDIS_URL, OAUTH_ISSUER, OAUTH_AUDIENCE,
+  OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT;
+  MCP_CACHE_KEYS ("id:base64key,...", the first is current) when cache.encrypt is on;
+  MCP_SIDECAR_TOKEN (the sidecar link's bearer token); MCP_WORKER_HEALTH_PORT (worker probes);
+  MCP_TOKEN (bearer token for "call --url"); NO_COLOR (no colour, no spinners).
 Flags beat the environment; the environment beats the file.
 
 Standby (single-host failover behind a balancer's backup server): --standby serves on 8081 unless a
@@ -35,208 +34,237 @@ Standby (single-host failover behind a balancer's backup server): --standby serv
 Worker health: --health-port P (or MCP_WORKER_HEALTH_PORT) serves /healthz, /readyz and /metrics on
   --health-host H (default: MCP_HOST, else server.host, else 127.0.0.1); no port without it.
 Logs are JSON lines on stderr; in stdio mode stdout carries nothing but MCP.
+
+Exit codes: 0 done; 1 what was checked failed (invalid config, tool isError, catalog drift, doctor
+  error); 2 usage error; 3 could not start or reach what the command needs (start-up, a URL).
+
+Examples:
+  mcp-runtime serve --transport http --port 0        serve the default config on a free port
+  mcp-runtime doctor --config ./mcp-runtime.yaml     check what serve will need, with the fixes
+  mcp-runtime call echo --args '{"text":"hi"}'        call one tool without a client
+
+Run "mcp-runtime <command> --help" for a command's flags; docs/cli.md has the full reference.
 `;
 
-type Exit = number;
+const SERVE_GUIDE = `
+--trace logs one line per request: {"msg":"trace", tid, method, tool, era, transport, status,
+  total_ms, phases: {admission, sandbox | upstream | queue, protocol}}; the phases add up to
+  total_ms (protocol: validation, routing, the result cache, everything outside the others).
+--inspect opens the Node inspector on 127.0.0.1:9229 (or [HOST:]PORT) and prints the DevTools URL;
+  it runs any code a client sends, so bind a public HOST only on a trusted network.
+Standby: --standby serves on 8081 unless a port is given; with --primary URL it turns active after
+  2 failed probes of URL/readyz in a row and passive after 2 good ones (see "mcp-runtime --help").
+Signals: SIGTERM/SIGINT drain (stop accepting, finish in-flight calls, exit 0); SIGHUP reloads
+  the config file.
+`;
 
-function usage(message: string): Exit {
-  process.stderr.write(`mcp-runtime: ${message}\nRun "mcp-runtime --help" for usage.\n`);
-  return 2;
+/** `mcp-runtime plugins list` for a `plugins list` command object. */
+function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at !== null; at = at.parent) names.unshift(at.name());
+  return names.join(" ");
 }
 
-async function checkConfig(args: string[]): Promise<Exit> {
-  let parsed: { values: { env?: boolean }; positionals: string[] };
-  try {
-    parsed = parseArgs({ args, strict: true, allowPositionals: true, options: { env: { type: "boolean" } } });
-  } catch (cause) {
-    return usage(cause instanceof Error ? cause.message : String(cause));
-  }
-  const file = parsed.positionals[0];
-  if (!file || parsed.positionals.length > 1) return usage("check-config takes exactly one FILE");
-  // The file alone by default; with --env, what `serve` would run (REDIS_URL, MCP_PORT, ... applied).
-  const loaded = await loadConfig({ file, env: parsed.values.env ? process.env : {} });
-  if (!loaded.ok) {
-    for (const line of formatIssues(loaded.issues)) process.stdout.write(`${line}\n`);
-    return 1;
-  }
-  const problems: string[] = [];
-  for (const [index, entry] of loaded.config.plugins.entries()) {
-    try {
-      await resolvePlugin(entry, loaded.baseDir);
-    } catch (cause) {
-      problems.push(`plugins[${index}]: ${cause instanceof Error ? cause.message : String(cause)}`);
-    }
-  }
-  for (const line of problems) process.stdout.write(`${line}\n`);
-  if (problems.length > 0) return 1;
-  process.stdout.write(`${file}: ok (${loaded.config.plugins.length} plugins)\n`);
-  return 0;
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0)
+    throw new InvalidArgumentError("expected a positive integer");
+  return n;
 }
 
-async function serve(args: string[]): Promise<Exit> {
-  let values: {
-    config?: string;
-    transport?: string;
-    host?: string;
-    port?: string;
-    standby?: boolean;
-    primary?: string;
-  };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: "string" },
-        transport: { type: "string" },
-        host: { type: "string" },
-        port: { type: "string" },
-        standby: { type: "boolean" },
-        primary: { type: "string" },
+/** Usage errors: one line, then where the usage is; help and errors on the io streams. */
+function configure(command: Command, io: CliIo): Command {
+  return command
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+      outputError: (text) => {
+        // Capitalised like node:util parseArgs's messages ("Unknown option '--x'"), which scripts match.
+        const message = text.replace(/^error: (.)/, (_all, first: string) => first.toUpperCase()).trim();
+        io.stderr(`mcp-runtime: ${message}\nRun "${commandPath(command)} --help" for usage.\n`);
       },
-    }));
-  } catch (cause) {
-    return usage(cause instanceof Error ? cause.message : String(cause));
-  }
-  if (values.primary !== undefined && !values.standby) return usage("--primary needs --standby");
-  if (values.primary !== undefined && !/^https?:\/\/[^/]/.test(values.primary))
-    return usage(`--primary must be an http(s) URL, got ${JSON.stringify(values.primary)}`);
-  const file = chooseConfigFile(values.config, process.env, process.cwd());
-  const flags: { transport?: string; host?: string; port?: string } = {};
-  if (values.transport !== undefined) flags.transport = values.transport;
-  if (values.host !== undefined) flags.host = values.host;
-  if (values.port !== undefined) flags.port = values.port;
-  // The standby's 8081 replaces only the built-in 8080: a flag, MCP_PORT or server.port still wins.
-  if (values.standby && flags.port === undefined && !process.env.MCP_PORT && !(await fileSetsPort(file)))
-    flags.port = String((await import("./standby.js")).STANDBY_PORT);
-  const loaded = await loadConfig({ ...(file ? { file } : {}), env: process.env, flags });
-  if (!loaded.ok) {
-    for (const line of formatIssues(loaded.issues)) process.stderr.write(`${line}\n`);
-    return 1;
-  }
-  const { config } = loaded;
-  if (values.standby && config.server.transport !== "http") return usage("--standby needs --transport http");
-  const logger = createLogger({
-    level: config.telemetry.logLevel as LogLevel,
-    fields: { service: "mcp-runtime" },
-  });
-  // Plugin hosts boot on their own threads (most of the time to ready) while this thread loads
-  // the rest of the runtime and the transport: the modules below are imported only after they start.
-  let runtime: Runtime;
-  try {
-    const loading = startPlugins(config.plugins, loaded.baseDir, chooseExecutor(process.env, logger));
-    await loading.started;
-    const transport =
-      config.server.transport === "http" ? import("./serve-http.js") : import("@mcp-runtime/transport-stdio");
-    const { createRuntime } = await import("./runtime.js");
-    runtime = await createRuntime({
-      config,
-      baseDir: loaded.baseDir,
-      logger,
-      loading,
-      env: process.env,
-      flags,
-      ...(loaded.file === undefined ? {} : { configFile: loaded.file }),
+    })
+    .exitOverride()
+    .helpOption("-h, --help", "show this command's usage");
+}
+
+export function buildProgram(io: CliIo, done: (code: ExitCode) => void): Command {
+  const program = configure(new Command("mcp-runtime"), io)
+    .description(`mcp-runtime ${RUNTIME_VERSION}: host, scale and manage MCP servers`)
+    .version(RUNTIME_VERSION, "-v, --version", "print the version")
+    .addHelpText("after", GUIDE)
+    .showSuggestionAfterError(true);
+  const sub = (parent: Command, name: string) => configure(parent.command(name), io);
+  const transportOption = () =>
+    new Option("--transport <kind>", "stdio or http (default: server.transport)").choices(["stdio", "http"]);
+
+  sub(program, "serve")
+    .description("serve MCP on stdio or HTTP (Streamable HTTP, legacy SSE, WebSocket on /mcp/ws)")
+    .option("--config <file>", "config file (default: $MCP_CONFIG, ./mcp-runtime.yaml, the bundled one)")
+    .addOption(transportOption())
+    .option("--host <host>", "HTTP bind address (default: MCP_HOST, server.host, 127.0.0.1)")
+    .option("--port <port>", "HTTP port, 0 picks a free one (default: MCP_PORT, server.port, 8080)")
+    .option("--standby", "standby node: default port 8081, /readyz 503 while the primary is up")
+    .option("--primary <url>", "with --standby: the primary whose /readyz is probed every second")
+    .option("--trace", "log one line per request with its phase timings")
+    .option("--inspect [address]", "open the Node inspector on [HOST:]PORT (default 127.0.0.1:9229)")
+    .addHelpText("after", SERVE_GUIDE)
+    .action(async (options: ServeOptions) => {
+      done(await (await import("./commands/serve.js")).serve(options, io));
     });
-    await transport;
-  } catch (cause) {
-    logger.error({ msg: "start-up failed", error: cause instanceof Error ? cause.message : String(cause) });
-    logger.flush();
-    return 1;
-  }
-  watchSighup(runtime, loaded.file);
-  if (config.server.transport === "stdio") {
-    const { serveStdio } = await import("@mcp-runtime/transport-stdio");
-    const connection = serveStdio(runtime.server, {
-      maxMessageBytes: config.server.maxMessageBytes,
-      onEvent: (event) => logger.warn(event),
+
+  sub(program, "dev")
+    .description("serve with plugin reload on file change and a readable log (development)")
+    .option("--config <file>", "config file")
+    .addOption(transportOption())
+    .option("--host <host>", "HTTP bind address")
+    .option("--port <port>", "HTTP port, 0 picks a free one")
+    .action(async (options: DevOptions) => {
+      const { dev } = await import("./commands/dev.js");
+      done(await dev(options, io));
     });
-    logger.info({ msg: "serving MCP on stdio", config: file ?? "(defaults)" });
-    const stop = () => connection.close("signal");
-    process.once("SIGTERM", stop);
-    process.once("SIGINT", stop);
-    await connection.closed;
-    await runtime.close();
-    logger.flush();
-    return 0;
-  }
-  const { serveHttp } = await import("./serve-http.js");
-  if (values.primary === undefined) {
-    if (values.standby) logger.warn({ msg: "standby without --primary: nothing to watch, always ready" });
-    return serveHttp(runtime, logger);
-  }
-  const { StandbyWatch } = await import("./standby.js");
-  const standby = new StandbyWatch({ primary: values.primary, logger, metrics: runtime.metrics }).start();
-  try {
-    return await serveHttp(runtime, logger, { readiness: () => standby.readiness() });
-  } finally {
-    standby.stop();
-  }
+
+  sub(program, "call")
+    .description("call one tool, on a runtime started from --config or a running one at --url")
+    .argument("<tool>", "the tool's name")
+    .option("--args <json>", "the tool's arguments as a JSON object (default {})")
+    .addOption(new Option("--config <file>", "start a runtime from this config").conflicts("url"))
+    .option("--url <url>", "a running runtime's MCP endpoint (bearer token from MCP_TOKEN)")
+    .option("--json", "print the whole result as JSON")
+    .option("--timeout-ms <ms>", "give up after this many milliseconds", positiveInteger)
+    .action(async (tool: string, options: CallOptions) => {
+      const { call } = await import("./commands/call.js");
+      done(await call(tool, options, io));
+    });
+
+  const catalog = sub(program, "catalog").description(
+    "export, import and diff the tool/resource/prompt catalog",
+  );
+  sub(catalog, "export")
+    .description("print (or write) the catalog as canonical JSON with sha256 checksums")
+    .option("--config <file>", "config file")
+    .option("--out <file>", "write to this file instead of stdout")
+    .action(async (options: CatalogOptions & { out?: string }) => {
+      const { catalogExport } = await import("./commands/catalog.js");
+      done(await catalogExport(options, io));
+    });
+  sub(catalog, "import")
+    .description("verify an exported catalog's checksums and make it the baseline for diff")
+    .argument("<file>", "an exported catalog")
+    .option("--config <file>", "config file")
+    .option(
+      "--baseline <file>",
+      "where to write the baseline (default: mcp-runtime.catalog.json beside the config)",
+    )
+    .option("--json", "print the report as JSON")
+    .action(async (file: string, options: CatalogOptions & { baseline?: string }) => {
+      const { catalogImport } = await import("./commands/catalog.js");
+      done(await catalogImport(file, options, io));
+    });
+  sub(catalog, "diff")
+    .description("compare two catalogs; a change without a version bump is drift (exit 1)")
+    .argument("[before]", "default: the baseline beside the config")
+    .argument("[after]", "default: the live catalog of the config")
+    .option("--config <file>", "config file")
+    .option("--json", "print the differences as JSON")
+    .action(async (before: string | undefined, after: string | undefined, options: CatalogOptions) => {
+      const { catalogDiff } = await import("./commands/catalog.js");
+      done(await catalogDiff(before, after, options, io));
+    });
+
+  const init = sub(program, "init").description("scaffold new things");
+  sub(init, "plugin")
+    .description("scaffold a plugin package (definePlugin, a tool, a test, permissions)")
+    .argument("<name>", "the plugin's name")
+    .option("--dir <dir>", "where to create it (default: ./NAME)")
+    .option("--description <text>", "the package's description")
+    .option("--force", "write into a non-empty directory")
+    .option("--json", "print what was created as JSON")
+    .action(async (name: string, options: InitPluginOptions) => {
+      const { initPlugin } = await import("./commands/init-plugin.js");
+      done(await initPlugin(name, options, io));
+    });
+
+  sub(program, "doctor")
+    .description("check the environment: Node, config, plugins, Redis, port, files, sidecar, OTLP")
+    .option("--config <file>", "config file (resolved as serve does)")
+    .option("--json", "print { ok, checks: [{ id, status, message, fix? }] }")
+    .action(async (options: DoctorOptions) => {
+      done(await (await import("./commands/doctor.js")).doctor(options, io));
+    });
+
+  sub(program, "check-config")
+    .description("validate a config file: exit 0, or 1 with one `path: message` line per error")
+    .argument("<file>", "the config file")
+    .option("--env", "apply the environment on top of the file, as serve does")
+    .action(async (file: string, options: CheckConfigOptions) => {
+      done(await (await import("./commands/check-config.js")).checkConfig(file, options, io));
+    });
+
+  sub(program, "worker")
+    .description('queue worker process (distributed mode, queue.backend "bullmq")')
+    .option("--config <file>", "config file")
+    .option("--health-port <port>", "serve /healthz, /readyz, /metrics on this port (0: a free one)")
+    .option("--health-host <host>", "bind address for --health-port (default: MCP_HOST, server.host)")
+    .action(async (options: WorkerOptions) => {
+      done(await (await import("./commands/worker.js")).worker(options, io));
+    });
+
+  const plugins = sub(program, "plugins").description("inspect the configured plugins");
+  sub(plugins, "list")
+    .description("each plugin's package, version, asked and granted permissions (exit 1 if one is refused)")
+    .option("--config <file>", "config file")
+    .action(async (options: { config?: string }) => {
+      done(await (await import("./commands/plugins-list.js")).pluginsList(options, io));
+    });
+
+  const upstreams = sub(program, "upstreams").description("inspect the hosted MCP servers");
+  sub(upstreams, "list")
+    .description("start each upstream, list what it offers, stop it (exit 1 if one fails)")
+    .option("--config <file>", "config file")
+    .option("--json", "print the report as JSON")
+    .action(async (options: { config?: string; json?: boolean }) => {
+      done(await (await import("./commands/upstreams-list.js")).upstreamsList(options, io));
+    });
+
+  const token = sub(program, "token").description("static bearer tokens for auth.mode: tokens");
+  sub(token, "create")
+    .description("mint a token; prints it once and the config line with its sha256")
+    .requiredOption("--subject <subject>", "who the token stands for")
+    .option("--scopes <list>", "comma-separated scopes, e.g. tools:echo,tools:search")
+    .action(async (options: TokenCreateOptions) => {
+      done((await import("./commands/token-create.js")).tokenCreate(options, io));
+    });
+
+  return program;
 }
 
-/** Whether the config file itself names `server.port` (its value is validated later, by loadConfig). */
-async function fileSetsPort(file: string | undefined): Promise<boolean> {
-  if (file === undefined) return false;
-  const read = await readConfigFile(file, file);
-  if (!read.ok || typeof read.value !== "object" || read.value === null) return false;
-  const server = (read.value as { server?: unknown }).server;
-  return typeof server === "object" && server !== null && "port" in server;
-}
-
-/** SIGHUP re-reads the config file and applies it as the sidecar's pushes are (hot reload without a sidecar). */
-function watchSighup(runtime: Runtime, file: string | undefined): void {
-  process.on("SIGHUP", () => {
-    if (file === undefined) {
-      runtime.logger.warn({ msg: "SIGHUP ignored: the runtime was started without a config file" });
-      return;
-    }
-    void runtime.reload({ file, source: "sighup" });
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exit: ExitCode = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exit = code;
   });
-}
-
-async function main(argv: string[]): Promise<Exit> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case undefined:
-    case "--help":
-    case "-h":
-    case "help":
-      process.stdout.write(HELP);
-      return command === undefined ? 2 : 0;
-    case "--version":
-    case "-v":
-      process.stdout.write(`${RUNTIME_VERSION}\n`);
-      return 0;
-    case "serve":
-      return serve(rest);
-    case "check-config":
-      return checkConfig(rest);
-    case "plugins":
-      if (rest[0] === "list") return (await import("./commands/plugins-list.js")).pluginsList(rest.slice(1));
-      return usage('plugins takes a subcommand: "plugins list [--config FILE]"');
-    case "upstreams":
-      if (rest[0] === "list")
-        return (await import("./commands/upstreams-list.js")).upstreamsList(rest.slice(1));
-      return usage('upstreams takes a subcommand: "upstreams list [--config FILE] [--json]"');
-    case "worker":
-      return (await import("./commands/worker.js")).worker(rest);
-    case "token":
-      return (await import("./commands/token-create.js")).tokenCreate(rest, {
-        stdout: (t) => process.stdout.write(t),
-        stderr: (t) => process.stderr.write(t),
-      });
-    default:
-      return usage(`unknown command "${command}"`);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT.usage;
   }
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+  } catch (cause) {
+    if (!(cause instanceof CommanderError)) throw cause;
+    if (cause.exitCode === 0) return EXIT.ok; // --help, --version, `help [command]`
+    // Usage errors, and a group without its subcommand (`mcp-runtime plugins`: help on stderr).
+    return EXIT.usage;
+  }
+  return exit;
 }
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), processIo()).then(
   (code) => {
     process.exitCode = code;
   },
   (cause: unknown) => {
     process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   },
 );

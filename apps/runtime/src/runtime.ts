@@ -3,7 +3,7 @@ import type { ConfigFlags, RuntimeConfig, UpstreamEntry } from "@mcp-runtime/con
 import type { ChangeNotifier } from "@mcp-runtime/plugin-sdk";
 import { Catalog, McpServer, type ToolDescriptor } from "@mcp-runtime/protocol";
 import type { PoolHealth } from "@mcp-runtime/sandbox";
-import type { AuditEvent, RuntimeMetrics } from "@mcp-runtime/telemetry";
+import type { AuditEvent, RuntimeMetrics, Tracing } from "@mcp-runtime/telemetry";
 import type { EvalRunner } from "./evals/eval-runner.js";
 import { startEvals } from "./evals/setup.js";
 import { chooseExecutor, type ReportingExecutor } from "./executor/choose.js";
@@ -22,6 +22,8 @@ import {
 import { Observation, RuntimeRequestObserver } from "./telemetry/request-observer.js";
 import { startTelemetry, type Telemetry } from "./telemetry/setup.js";
 import { TracedTaskBackend } from "./telemetry/traced-tasks.js";
+import { teeTracing } from "./trace/tee-tracing.js";
+import { TracedAdmission } from "./trace/traced-admission.js";
 import { Federation } from "./upstreams/federation.js";
 import { closeLaunch, type Launch, launchUpstreams } from "./upstreams/members.js";
 import { createUpstream, type UpstreamDeps } from "./upstreams/supervisor.js";
@@ -80,6 +82,8 @@ export interface RuntimeOptions {
   createUpstream?: (entry: UpstreamEntry, deps: UpstreamDeps) => Upstream;
   /** how long start-up waits for upstreams before serving without the slow ones (default 15 s) */
   upstreamStartWaitMs?: number;
+  /** `serve --trace`: gets every span beside the OpenTelemetry export (see trace/request-trace.ts) */
+  requestTracing?: Tracing;
 }
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
@@ -159,7 +163,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   }
   const catalog = new Catalog();
   const rules = policy;
-  const { metrics, tracing, link } = telemetry;
+  const { metrics, link } = telemetry;
+  // Decided once here: without --trace the spans go where they always went.
+  const tracing =
+    options.requestTracing === undefined
+      ? telemetry.tracing
+      : teeTracing(telemetry.tracing, options.requestTracing);
   const observed = metrics !== undefined || tracing !== undefined || link !== undefined;
   const observer = observed
     ? new RuntimeRequestObserver({
@@ -175,7 +184,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     tasks: tracing ? new TracedTaskBackend(tasks.backend, tracing) : tasks.backend,
     info: { name: config.server.name, version: RUNTIME_VERSION, title: "mcp-runtime" },
     catalog,
-    admission: rules.limits,
+    // Timed only under --trace: OpenTelemetry export alone keeps the spans it always had.
+    admission:
+      options.requestTracing !== undefined && tracing !== undefined
+        ? new TracedAdmission(rules.limits, tracing)
+        : rules.limits,
     cacheHints: listHints(config),
     logger: {
       error: (event, observation) => logger.error(withTraceId(event, observation)),

@@ -12,6 +12,8 @@ import { serveMetrics } from "./telemetry/metrics-route.js";
 export interface ServeHttpHooks {
   /** Overrides `/readyz` while it answers (a passive standby node); see the transport's `readiness`. */
   readiness?(): { status: number; body: Record<string, unknown> } | undefined;
+  /** called once listening, after the ready line (`serve`'s `onStarted`) */
+  onListening?(url: string): void | Promise<void>;
 }
 
 export async function serveHttp(
@@ -142,6 +144,7 @@ export async function serveHttp(
   });
   // The CLI contract's ready line (plain text: harnesses parse it); --port 0 shows the real port.
   process.stderr.write(`mcp-runtime listening on ${running.url}\n`);
+  await hooks.onListening?.(running.url);
   const signal = await stopped;
   logger.info({ msg: "draining", signal, graceMs: settings.shutdownGraceMs });
   await Promise.all([running.close(settings.shutdownGraceMs), ws.close()]);

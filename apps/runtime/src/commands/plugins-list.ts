@@ -6,12 +6,13 @@
 import { comparePermissions } from "@mcp-runtime/sandbox";
 import { loadCommandConfig } from "../config-file.js";
 import { resolvePlugin } from "../plugins/resolve.js";
+import { type CliIo, EXIT, type ExitCode } from "./io.js";
 
 const list = (items: readonly string[]) => (items.length === 0 ? "-" : items.join(", "));
 
-export async function pluginsList(args: string[]): Promise<number> {
-  const chosen = await loadCommandConfig(args);
-  if (!chosen.ok) return chosen.exitCode;
+export async function pluginsList(options: { config?: string }, io: CliIo): Promise<ExitCode> {
+  const chosen = await loadCommandConfig(options.config === undefined ? [] : ["--config", options.config]);
+  if (!chosen.ok) return chosen.exitCode === EXIT.usage ? EXIT.usage : EXIT.failed;
   const { loaded } = chosen;
   let refused = 0;
   for (const [index, entry] of loaded.config.plugins.entries()) {
@@ -20,14 +21,12 @@ export async function pluginsList(args: string[]): Promise<number> {
       resolved = await resolvePlugin(entry, loaded.baseDir);
     } catch (cause) {
       refused++;
-      process.stdout.write(
-        `plugins[${index}]: ${cause instanceof Error ? cause.message : String(cause)}\n\n`,
-      );
+      io.stdout(`plugins[${index}]: ${cause instanceof Error ? cause.message : String(cause)}\n\n`);
       continue;
     }
     const report = comparePermissions(resolved.permissions, entry.sandbox, resolved.config);
     const { asked, granted } = report;
-    process.stdout.write(
+    io.stdout(
       [
         `${resolved.id}  ${resolved.packageName ?? "(no package name)"}@${resolved.packageVersion ?? "?"}  sandbox: ${entry.sandbox.mode}`,
         `  asks:    fs.read ${list(asked.fs.read)}; fs.write ${list(asked.fs.write)}; net ${list(asked.net)}; env ${list(asked.env)}`,
@@ -41,5 +40,5 @@ export async function pluginsList(args: string[]): Promise<number> {
     );
     if (report.missing.length > 0) refused++;
   }
-  return refused > 0 ? 1 : 0;
+  return refused > 0 ? EXIT.failed : EXIT.ok;
 }

@@ -3,39 +3,23 @@
  * `auth.mode: tokens`. The token is printed once and never stored; the config gets only its
  * SHA-256 digest, in the YAML line printed beside it.
  */
-import { parseArgs } from "node:util";
 import { mintStaticToken } from "@mcp-runtime/auth";
+import { type CliIo, EXIT, type ExitCode } from "./io.js";
 
-export interface CommandIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
+export interface TokenCreateOptions {
+  subject?: string;
+  /** comma-separated */
+  scopes?: string;
 }
 
-const USAGE = "usage: mcp-runtime token create --subject SUBJECT [--scopes a,b]";
+const HINT = 'Run "mcp-runtime token create --help" for usage.';
 
 /** Returns the exit code: 0, or 2 for a usage error. */
-export function tokenCreate(args: readonly string[], io: CommandIo): number {
-  const [verb, ...rest] = args;
-  if (verb !== "create") {
-    io.stderr(`mcp-runtime: ${USAGE}\n`);
-    return 2;
-  }
-  let values: { subject?: string; scopes?: string };
-  try {
-    ({ values } = parseArgs({
-      args: [...rest],
-      strict: true,
-      allowPositionals: false,
-      options: { subject: { type: "string" }, scopes: { type: "string" } },
-    }));
-  } catch (cause) {
-    io.stderr(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n${USAGE}\n`);
-    return 2;
-  }
+export function tokenCreate(values: TokenCreateOptions, io: Pick<CliIo, "stdout" | "stderr">): ExitCode {
   const subject = values.subject?.trim();
   if (!subject) {
-    io.stderr(`mcp-runtime: --subject is required\n${USAGE}\n`);
-    return 2;
+    io.stderr(`mcp-runtime: --subject must not be empty\n${HINT}\n`);
+    return EXIT.usage;
   }
   const scopes = (values.scopes ?? "")
     .split(",")
@@ -44,8 +28,8 @@ export function tokenCreate(args: readonly string[], io: CommandIo): number {
   const bad = scopes.find((s) => !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s));
   if (bad !== undefined) {
     // RFC 6749 §3.3 scope-token characters: no spaces, quotes or backslashes.
-    io.stderr(`mcp-runtime: invalid scope "${bad}"\n`);
-    return 2;
+    io.stderr(`mcp-runtime: invalid scope "${bad}"\n${HINT}\n`);
+    return EXIT.usage;
   }
   const minted = mintStaticToken();
   // JSON strings are valid YAML flow scalars, so the line pastes into YAML and reads like JSON.
@@ -58,5 +42,5 @@ export function tokenCreate(args: readonly string[], io: CommandIo): number {
       "# Paste this line under auth.tokens in the runtime config (auth.mode: tokens):\n" +
       `${line}\n`,
   );
-  return 0;
+  return EXIT.ok;
 }

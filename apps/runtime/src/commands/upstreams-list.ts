@@ -6,6 +6,7 @@
 import { loadCommandConfig } from "../config-file.js";
 import { createLogger } from "../logger.js";
 import { createUpstream } from "../upstreams/supervisor.js";
+import { type CliIo, EXIT, type ExitCode } from "./io.js";
 
 interface UpstreamReport {
   id: string;
@@ -19,10 +20,13 @@ interface UpstreamReport {
   error?: string;
 }
 
-export async function upstreamsList(args: string[]): Promise<number> {
-  const json = args.includes("--json");
-  const chosen = await loadCommandConfig(args.filter((arg) => arg !== "--json"));
-  if (!chosen.ok) return chosen.exitCode;
+export async function upstreamsList(
+  options: { config?: string; json?: boolean },
+  io: CliIo,
+): Promise<ExitCode> {
+  const json = options.json === true;
+  const chosen = await loadCommandConfig(options.config === undefined ? [] : ["--config", options.config]);
+  if (!chosen.ok) return chosen.exitCode === EXIT.usage ? EXIT.usage : EXIT.failed;
   const { config } = chosen.loaded;
   // The upstreams' own stderr and the supervisor's warnings go to stderr; stdout is the listing.
   const logger = createLogger({ level: "warn", fields: { service: "mcp-runtime" } });
@@ -52,10 +56,10 @@ export async function upstreamsList(args: string[]): Promise<number> {
     }),
   );
   logger.flush();
-  if (json) process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);
-  else if (reports.length === 0) process.stdout.write("no upstreams configured\n");
-  else for (const report of reports) process.stdout.write(`${line(report)}\n`);
-  return reports.some((report) => report.error !== undefined) ? 1 : 0;
+  if (json) io.stdout(`${JSON.stringify(reports, null, 2)}\n`);
+  else if (reports.length === 0) io.stdout("no upstreams configured\n");
+  else for (const report of reports) io.stdout(`${line(report)}\n`);
+  return reports.some((report) => report.error !== undefined) ? EXIT.failed : EXIT.ok;
 }
 
 function line(report: UpstreamReport): string {

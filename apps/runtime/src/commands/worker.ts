@@ -4,20 +4,26 @@
  * tool job through the same executor; progress and results go back through Redis, so any serving
  * node answers `tasks/get`. With a health port it also serves /healthz, /readyz and /metrics.
  */
-import { parseArgs } from "node:util";
 import { loadCommandConfig } from "../config-file.js";
 import { createLogger, type LogLevel } from "../logger.js";
 import { createRuntime } from "../runtime.js";
+import { type CliIo, EXIT, type ExitCode } from "./io.js";
 import { startWorkerHealth, type WorkerHealthServer } from "./worker-health.js";
 
-type HealthPort = { ok: true; port: number | undefined } | { ok: false; exitCode: number; message: string };
+export interface WorkerOptions {
+  config?: string;
+  healthPort?: string;
+  healthHost?: string;
+}
+
+type HealthPort = { ok: true; port: number | undefined } | { ok: false; exitCode: ExitCode; message: string };
 
 /** `--health-port` beats MCP_WORKER_HEALTH_PORT; neither (or an empty env value): no port. */
 function healthPort(flag: string | undefined, env: NodeJS.ProcessEnv): HealthPort {
   const [raw, source, exitCode] =
     flag !== undefined
-      ? [flag, "--health-port", 2]
-      : [env.MCP_WORKER_HEALTH_PORT, "env.MCP_WORKER_HEALTH_PORT", 1];
+      ? [flag, "--health-port", EXIT.usage]
+      : [env.MCP_WORKER_HEALTH_PORT, "env.MCP_WORKER_HEALTH_PORT", EXIT.failed];
   if (raw === undefined || (raw === "" && flag === undefined)) return { ok: true, port: undefined };
   const port = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!(port >= 0 && port <= 65535))
@@ -25,30 +31,15 @@ function healthPort(flag: string | undefined, env: NodeJS.ProcessEnv): HealthPor
   return { ok: true, port };
 }
 
-export async function worker(args: string[]): Promise<number> {
-  let values: { config?: string; "health-port"?: string; "health-host"?: string };
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: "string" },
-        "health-port": { type: "string" },
-        "health-host": { type: "string" },
-      },
-    }));
-  } catch (cause) {
-    process.stderr.write(`mcp-runtime: ${cause instanceof Error ? cause.message : String(cause)}\n`);
-    return 2;
-  }
-  const health = healthPort(values["health-port"], process.env);
+export async function worker(values: WorkerOptions, io: CliIo): Promise<ExitCode> {
+  const health = healthPort(values.healthPort, process.env);
   if (!health.ok) {
-    process.stderr.write(`mcp-runtime: ${health.message}\n`);
+    const hint = health.exitCode === EXIT.usage ? '\nRun "mcp-runtime worker --help" for usage.' : "";
+    io.stderr(`mcp-runtime: ${health.message}${hint}\n`);
     return health.exitCode;
   }
   const chosen = await loadCommandConfig(values.config === undefined ? [] : ["--config", values.config]);
-  if (!chosen.ok) return chosen.exitCode;
+  if (!chosen.ok) return chosen.exitCode === EXIT.usage ? EXIT.usage : EXIT.failed;
   const { loaded } = chosen;
   const { config } = loaded;
   const logger = createLogger({
@@ -60,9 +51,16 @@ export async function worker(args: string[]): Promise<number> {
       msg: 'mcp-runtime worker needs queue.backend "bullmq" (the memory queue lives inside serve)',
     });
     logger.flush();
-    return 1;
+    return EXIT.failed;
   }
-  const runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger, role: "worker" });
+  let runtime: Awaited<ReturnType<typeof createRuntime>>;
+  try {
+    runtime = await createRuntime({ config, baseDir: loaded.baseDir, logger, role: "worker" });
+  } catch (cause) {
+    logger.error({ msg: "start-up failed", error: cause instanceof Error ? cause.message : String(cause) });
+    logger.flush();
+    return EXIT.unavailable;
+  }
   // Handlers first: a supervisor may send SIGTERM as soon as it reads the ready line, and a signal
   // with no listener yet would kill the process instead of draining it.
   const stopped = new Promise<string>((resolve) => {
@@ -72,7 +70,7 @@ export async function worker(args: string[]): Promise<number> {
   let probes: WorkerHealthServer | undefined;
   if (health.port !== undefined) {
     // The host follows serve's rules: --health-host, else MCP_HOST, else server.host (127.0.0.1).
-    const host = values["health-host"] ?? config.server.host;
+    const host = values.healthHost ?? config.server.host;
     try {
       probes = await startWorkerHealth({
         host,
@@ -90,15 +88,13 @@ export async function worker(args: string[]): Promise<number> {
       });
       await runtime.close();
       logger.flush();
-      return 1;
+      return EXIT.unavailable;
     }
     logger.info({ msg: "worker health listening", url: probes.url });
   }
   logger.flush();
   // The ready line (plain text on stderr) is the contract supervisors and tests wait for.
-  process.stderr.write(
-    `mcp-runtime worker ready (pid ${process.pid}, concurrency ${config.queue.concurrency})\n`,
-  );
+  io.stderr(`mcp-runtime worker ready (pid ${process.pid}, concurrency ${config.queue.concurrency})\n`);
   const signal = await stopped;
   probes?.draining();
   logger.info({ msg: "draining", signal, graceMs: config.server.shutdownGraceMs });
@@ -108,5 +104,5 @@ export async function worker(args: string[]): Promise<number> {
   await probes?.close();
   logger.info({ msg: "stopped" });
   logger.flush();
-  return 0;
+  return EXIT.ok;
 }
