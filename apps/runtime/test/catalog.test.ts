@@ -3,11 +3,9 @@
  * rule as units, then the commands end to end on real plain-JS plugins (sandbox workers) copied
  * into a temporary folder and edited there.
  */
-import { execFile } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildCatalog, type CatalogInputs } from "../src/catalog/build.js";
 import { canonicalJson } from "../src/catalog/canonical.js";
@@ -15,45 +13,12 @@ import { diffCatalogs } from "../src/catalog/diff.js";
 import type { CatalogDocument, CatalogSource } from "../src/catalog/document.js";
 import { verifyCatalog } from "../src/catalog/verify.js";
 import { catalogDiff, catalogExport, catalogImport } from "../src/commands/catalog.js";
-import type { CliIo } from "../src/commands/io.js";
 import { RUNTIME_VERSION } from "../src/version.js";
-import { assertBuilt, CLI_PATH, REPO_ROOT, RUNTIME_DIR } from "./support/paths.js";
-
-const exec = promisify(execFile);
-
-/** Runs the built CLI; resolves with its exit code and output whatever the code. */
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI_PATH, ...args], { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (cause) {
-    const failed = cause as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
-}
+import { captureIo, runCli } from "./support/cli-io.js";
+import { assertBuilt, REPO_ROOT, RUNTIME_DIR } from "./support/paths.js";
 
 const FIXTURE = join(RUNTIME_DIR, "test", "fixtures", "catalog-greeter");
 const GREETER = "@fixtures/catalog-greeter";
-
-interface Captured extends CliIo {
-  out: string;
-  err: string;
-}
-
-function captureIo(): Captured {
-  const io = {
-    out: "",
-    err: "",
-    interactive: false,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 const plugin = (version: string): CatalogSource => ({ kind: "plugin", id: "p", package: "pkg", version });
 

@@ -2,54 +2,19 @@
  * `mcp-runtime call`: in process (the config's runtime with its sandbox workers, no transport) and
  * with --url against a real `serve --transport http` process with `auth.mode: tokens`.
  */
-import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call } from "../src/commands/call.js";
 import { parseToolArgs } from "../src/commands/call-args.js";
 import { renderResult } from "../src/commands/call-render.js";
-import type { CliIo } from "../src/commands/io.js";
 import { tokenCreate } from "../src/commands/token-create.js";
+import { captureIo, runCli } from "./support/cli-io.js";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
-import { assertBuilt, CLI_PATH, RUNTIME_DIR } from "./support/paths.js";
-
-const exec = promisify(execFile);
-
-/** Runs the built CLI; resolves with its exit code and output whatever the code. */
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI_PATH, ...args], { timeout: 30_000 });
-    return { code: 0, stdout, stderr };
-  } catch (cause) {
-    const failed = cause as { code?: number; stdout?: string; stderr?: string };
-    return { code: failed.code ?? -1, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
-  }
-}
+import { assertBuilt, RUNTIME_DIR } from "./support/paths.js";
 
 const EVALS_FIXTURE = join(RUNTIME_DIR, "test", "fixtures", "evals");
-
-interface Captured extends CliIo {
-  out: string;
-  err: string;
-}
-
-function captureIo(): Captured {
-  const io = {
-    out: "",
-    err: "",
-    interactive: false,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 describe("mcp-runtime call, in process", () => {
   let dir: string;

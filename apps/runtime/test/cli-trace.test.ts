@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { startOtlpReceiver } from "@mcp-runtime/telemetry/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { RequestTraceLine } from "../src/trace/request-trace.js";
 import { type HttpRuntime, startHttpRuntime } from "./support/http-runtime.js";
 import { modernCall } from "./support/modern-call.js";
 import { assertBuilt } from "./support/paths.js";
@@ -16,18 +17,8 @@ const CONFIG = {
   limits: { perTool: { echo: { rps: 1000 } } },
 };
 
-interface TraceLine {
-  msg: string;
-  tid: string;
-  method: string;
-  tool?: string;
-  era?: string;
-  transport: string;
-  status: string;
-  code?: number;
-  total_ms: number;
-  phases: Record<string, number>;
-}
+/** What the log line looks like, read back from the wire (the runtime's own type). */
+type TraceLine = RequestTraceLine;
 
 function traceLines(stderr: string): TraceLine[] {
   return stderr

@@ -14,27 +14,12 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { initPlugin } from "../src/commands/init-plugin.js";
-import type { CliIo } from "../src/commands/io.js";
+import { captureIo } from "./support/cli-io.js";
 import { assertBuilt, CLI_PATH, REPO_ROOT, serveArgs } from "./support/paths.js";
 
 const run = promisify(execFile);
 const TSC = join(REPO_ROOT, "node_modules", "typescript", "bin", "tsc");
 const VITEST = join(REPO_ROOT, "node_modules", "vitest", "vitest.mjs");
-
-function captureIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: "",
-    err: "",
-    interactive: false,
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
 
 /** Runs initPlugin from `cwd` (it picks the target folder from the current directory). */
 async function initIn(cwd: string, ...args: Parameters<typeof initPlugin>): Promise<number> {

@@ -230,7 +230,9 @@ describe("live state from a runtime", () => {
     });
     await eventually("captured calls counted", () => metric(/^mcp_sidecar_captured_calls_total 1$/));
     const text = await eventually("capture file written", async () => {
-      const files = (await readdir(join(stack.dir, "capture"))).filter((f) => f.endsWith(".jsonl"));
+      // The store makes its folder on the first write, which may land after the counter moved.
+      const names = await readdir(join(stack.dir, "capture")).catch(() => [] as string[]);
+      const files = names.filter((f) => f.endsWith(".jsonl"));
       const contents = await Promise.all(files.map((f) => readFile(join(stack.dir, "capture", f), "utf8")));
       return contents.find((c) => c.includes('"c-1"'));
     });

@@ -125,7 +125,13 @@ interface Run {
 }
 
 // npm run passes its own npm_config_* down (workspace, prefix...): the fresh project must not see them.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("npm_")));
+// Nx and vitest set FORCE_COLOR, which would colour console.log's numbers in the examples' output.
+const cleanEnv: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("npm_") && key !== "FORCE_COLOR"),
+  ),
+  NO_COLOR: "1",
+};
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<Run> {
   return new Promise((done) => {
