@@ -19,7 +19,7 @@ import { RUNTIME_VERSION } from "./version.js";
 
 const GUIDE = `
 Config: --config FILE, else $MCP_CONFIG, else ./mcp-runtime.yaml, else the bundled default.
-Environment: MCP_CONFIG, MCP_HOST (default 127.0.0.1), MCP_PORT (default 8080), LOG_LEVEL
+Environment: MCP_CONFIG, MCP_TRANSPORT (stdio|http), MCP_HOST (default 127.0.0.1), MCP_PORT (default 8080), LOG_LEVEL
   (debug|info|warn|error), CACHE_TTL (seconds), REDIS_URL, OAUTH_ISSUER, OAUTH_AUDIENCE,
   OAUTH_CLIENT_ID, OAUTH_CLIENT_SECRET, OAUTH_REDIRECT_URI, OTEL_EXPORTER_OTLP_ENDPOINT;
   MCP_CACHE_KEYS ("id:base64key,...", the first is current) when cache.encrypt is on;

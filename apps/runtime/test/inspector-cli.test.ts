@@ -77,4 +77,22 @@ describe("MCP Inspector CLI over stdio", () => {
     );
     expect(result).toEqual({ content: [{ type: "text", text: "hi" }] });
   });
+
+  it("runs the default config over stdio as docs/clients.md says: -e MCP_TRANSPORT=stdio, no --transport", async () => {
+    // The inspector strips "--transport stdio" from the server's arguments even after "--" (the
+    // default config serves HTTP, so the server would never answer): the environment says it.
+    const { stdout } = await run(
+      INSPECTOR_CLI,
+      ["--cli", "-e", "MCP_TRANSPORT=stdio", process.execPath, CLI_PATH, "serve"].concat([
+        "--method",
+        "tools/call",
+        "--tool-name",
+        "echo",
+        "--tool-arg",
+        "text=from the docs",
+      ]),
+      { cwd: INSPECTOR_CWD, timeout: 20_000 },
+    );
+    expect(JSON.parse(stdout)).toEqual({ content: [{ type: "text", text: "from the docs" }] });
+  });
 });

@@ -41,6 +41,9 @@ interface Binding {
 
 // MCP_CONFIG is not here: choosing the file is the CLI's job (`--config` beats MCP_CONFIG).
 const ENV_BINDINGS: Readonly<Record<string, Binding>> = {
+  // For launchers that take `--transport` for themselves (the MCP Inspector strips it from the
+  // server's arguments, even after "--"): `MCP_TRANSPORT=stdio` says the same.
+  MCP_TRANSPORT: { path: ["server", "transport"], schema: transportSchema },
   MCP_HOST: { path: ["server", "host"], schema: hostSchema },
   MCP_PORT: { path: ["server", "port"], schema: portSchema, integer: true },
   LOG_LEVEL: { path: ["telemetry", "logLevel"], schema: logLevelSchema },

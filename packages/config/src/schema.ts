@@ -56,7 +56,7 @@ const serverSchema = z
     transport: transportSchema
       .default("http")
       .describe(
-        "How `mcp-runtime serve` talks to clients: `http` (Streamable HTTP, WebSocket and legacy SSE on one port) or `stdio` (a desktop host starts the runtime). `--transport` beats it.",
+        "How `mcp-runtime serve` talks to clients: `http` (Streamable HTTP, WebSocket and legacy SSE on one port) or `stdio` (a desktop host starts the runtime). `MCP_TRANSPORT` and `--transport` beat it.",
       ),
     host: hostSchema
       .default("127.0.0.1")

@@ -25,6 +25,7 @@ describe("public entry", () => {
       "LOG_LEVEL",
       "MCP_HOST",
       "MCP_PORT",
+      "MCP_TRANSPORT",
       "OAUTH_AUDIENCE",
       "OAUTH_CLIENT_ID",
       "OAUTH_CLIENT_SECRET",

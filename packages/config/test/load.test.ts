@@ -204,6 +204,20 @@ describe("loadConfig: env and flag overrides", () => {
     expect(config.server).toMatchObject({ host: "localhost", port: 0, transport: "http" });
   });
 
+  it("takes the transport from MCP_TRANSPORT (for launchers that keep --transport for themselves)", async () => {
+    await write("c.yaml", FILE);
+    const fromEnv = await load({ file: "c.yaml", env: { MCP_TRANSPORT: "http" } });
+    expect(fromEnv.config.server.transport).toBe("http");
+    const flagWins = await load({
+      file: "c.yaml",
+      env: { MCP_TRANSPORT: "http" },
+      flags: { transport: "stdio" },
+    });
+    expect(flagWins.config.server.transport).toBe("stdio");
+    const bad = await loadConfig({ cwd: dir, file: "c.yaml", env: { MCP_TRANSPORT: "carrier-pigeon" } });
+    expect(bad.ok).toBe(false);
+  });
+
   it("ignores empty env values", async () => {
     await write("c.yaml", FILE);
     const { config } = await load({ file: "c.yaml", env: { MCP_PORT: "", MCP_HOST: "" } });
