@@ -11,7 +11,6 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { anchorOf, flattenSchema, renderSection } from "./schema-table.mjs";
-import { SIDECAR_DESCRIPTIONS } from "./sidecar-descriptions.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DEFAULT_OUT = join(ROOT, "docs", "configuration.md");
@@ -44,15 +43,11 @@ function problems(runtimeRows, sidecarRows, envVars) {
       found.push(
         `runtime config ${row.path}: no description (add .describe() in packages/config/src/schema.ts)`,
       );
-  const sidecarPaths = new Set(sidecarRows.map((row) => row.path));
-  for (const path of Object.keys(SIDECAR_DESCRIPTIONS))
-    if (!sidecarPaths.has(path))
-      found.push(
-        `sidecar config ${path}: described in tools/docs/sidecar-descriptions.mjs but not in the schema`,
-      );
   for (const row of sidecarRows)
     if (!row.description)
-      found.push(`sidecar config ${row.path}: no description (tools/docs/sidecar-descriptions.mjs)`);
+      found.push(
+        `sidecar config ${row.path}: no description (add .describe() in apps/sidecar/src/config.ts)`,
+      );
   const text = runtimeRows.map((row) => row.description).join("\n");
   for (const name of envVars)
     if (!text.includes(`\`${name}\``))
@@ -63,10 +58,7 @@ function problems(runtimeRows, sidecarRows, envVars) {
 export async function renderReference() {
   const { runtime, sidecar, envVars } = await loadSchemas();
   const runtimeRows = flattenSchema(runtime);
-  const sidecarRows = flattenSchema(sidecar).map((row) => ({
-    ...row,
-    description: row.description || SIDECAR_DESCRIPTIONS[row.path] || "",
-  }));
+  const sidecarRows = flattenSchema(sidecar);
   const found = problems(runtimeRows, sidecarRows, envVars);
   if (found.length > 0) throw new Error(found.join("\n"));
   const sections = [...new Set(runtimeRows.map((row) => row.section))];
