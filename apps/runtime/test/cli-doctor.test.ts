@@ -204,6 +204,8 @@ describe("mcp-runtime doctor", () => {
 
   it("exits 0 with only warnings", async () => {
     const file = await config("warn.json", {
+      // Port 0: the default 8080 may be taken on the machine running the test.
+      server: { transport: "http", port: 0 },
       plugins: ECHO,
       telemetry: { logLevel: "warn", otlp: `http://127.0.0.1:${await closedPort()}` },
     });
