@@ -16,7 +16,7 @@ import { startRuntime } from "./runtime-process.mjs";
 const here = fileURLToPath(new URL(".", import.meta.url));
 const READ_PLUGIN = join(here, "fixtures", "read-plugin");
 /** Limits no benchmark load reaches: every call is checked, none refused. */
-const HIGH = { rps: 1e9, burst: 1e9 };
+export const HIGH = { rps: 1e9, burst: 1e9 };
 
 export function freePort() {
   return new Promise((resolve, reject) => {

@@ -60,23 +60,55 @@ export function median(values) {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** `initialize` + `notifications/initialized` of a 2025-11-25 session; the headers its calls carry. */
+async function openSession(agent, url) {
+  const init = await post(
+    agent,
+    url,
+    JSON.stringify({
+      jsonrpc: "2.0",
+      id: 0,
+      method: "initialize",
+      params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "soak", version: "1" } },
+    }),
+    {},
+  );
+  const id = init.headers["mcp-session-id"];
+  if (init.status !== 200 || typeof id !== "string") {
+    throw new Error(
+      `soak: initialize answered ${init.status} without a session id: ${init.body.slice(0, 200)}`,
+    );
+  }
+  const headers = { "mcp-session-id": id, "mcp-protocol-version": "2025-11-25" };
+  await post(agent, url, JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }), headers);
+  return headers;
+}
+
 /**
- * 1,000,000 modern echo calls (32 in flight), counted after a warm-up, with legacy sessions opened
- * and abandoned beside them. The warm-up lasts at least 50,000 calls and one session idle timeout
- * plus 5 s, so the baseline is taken once the abandoned-session population has reached its steady
- * state (opened at `sessionsPerSecond`, evicted after `idleMs`): growth after that is growth.
+ * 1,000,000 echo calls (32 in flight; 2026-07-28 requests, or with `era: "legacy"` all in one
+ * 2025-11-25 session), counted after a warm-up, with legacy sessions opened and abandoned beside
+ * them; `config` is the runtime's (the echo config unless given). The warm-up lasts at least
+ * 50,000 calls and one session idle timeout plus 5 s, so the baseline is taken once the
+ * abandoned-session population has reached its steady state (opened at `sessionsPerSecond`,
+ * evicted after `idleMs`): growth after that is growth.
  */
 export async function soak(
   repoRoot,
   workDir,
-  { calls = 1_000_000, sessionsPerSecond = 20, idleMs = 15_000 } = {},
+  { calls = 1_000_000, sessionsPerSecond = 20, idleMs = 15_000, era = "modern", config = ECHO_CONFIG } = {},
 ) {
   const runtime = await startRuntime(repoRoot, workDir, {
-    ...ECHO_CONFIG,
-    server: { sessionIdleTimeoutMs: idleMs, maxSessions: 50_000 },
+    ...config,
+    server: { ...config.server, sessionIdleTimeoutMs: idleMs, maxSessions: 50_000 },
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 40 });
-  const headers = { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "echo" };
+  // "legacy": every call in one 2025-11-25 session (as the harness's --stateful targets), so the
+  // session's own state is soaked too; "modern": 2026-07-28 stateless requests.
+  const headers =
+    era === "legacy"
+      ? await openSession(agent, runtime.url)
+      : { "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": "echo" };
+  const meta = era === "legacy" ? "" : `,"_meta":${JSON.stringify(MODERN_META)}`;
   const samples = [];
   let done = 0;
   let failed = 0;
@@ -115,7 +147,7 @@ export async function soak(
   const worker = async (limit) => {
     while (done < limit) {
       const n = done++;
-      const body = `{"jsonrpc":"2.0","id":${n},"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"},"_meta":${JSON.stringify(MODERN_META)}}}`;
+      const body = `{"jsonrpc":"2.0","id":${n},"method":"tools/call","params":{"name":"echo","arguments":{"text":"hello"}${meta}}}`;
       const res = await post(agent, runtime.url, body, headers);
       if (res.status !== 200 || !res.body.includes('"text":"hello"')) failed++;
     }
@@ -141,6 +173,7 @@ export async function soak(
   agent.destroy();
   await runtime.stop();
   return {
+    era,
     calls: done - warmupCalls,
     warmupCalls,
     failed,

@@ -15,6 +15,9 @@
  *                      every request (limits never reached), and cached vs uncached resources/read
  *   --upstream         also measure server-everything's echo hosted over stdio behind the runtime, beside
  *                      supergateway, mcp-proxy and server-everything's own Streamable HTTP mode
+ *   --targets          issue #20's figures as one table: production-config HTTP in both eras, stdio,
+ *                      WebSocket (ws-driver.mjs, --ws-conns N --ws-inflight K), hosted upstream vs the
+ *                      gateways, the soak in both eras (--calls N) and start-up (see targets.mjs)
  *   --only a,b         passed to the harness: measure only these rows (anchors and targets)
  * Results: tools/bench/results/<time>.json and a markdown table on stdout.
  */
@@ -26,6 +29,15 @@ import { parseArgs } from "node:util";
 import { locateHarness, prepareHarness } from "./harness.mjs";
 import { limiterConfigs, readProbe, startBenchRedis } from "./policy-probes.mjs";
 import { idleSessions, median, soak, startup } from "./probes.mjs";
+import {
+  PROD_MODERN,
+  productionConfig,
+  productionTargets,
+  TARGET_ROWS,
+  targetsDetails,
+  targetsTable,
+  wsProbe,
+} from "./targets.mjs";
 import {
   markTargets,
   startRssSampler,
@@ -59,6 +71,9 @@ const { values } = parseArgs({
     compare: { type: "string" },
     upstream: { type: "boolean", default: false },
     only: { type: "string" },
+    targets: { type: "boolean", default: false },
+    "ws-conns": { type: "string", default: "8" },
+    "ws-inflight": { type: "string", default: "4" },
   },
 });
 
@@ -161,7 +176,7 @@ async function throughput(peers, limiters) {
     "--duration",
     values.duration ?? (values.quick ? "5" : "10"),
     ...(values.quick ? ["--warmup", "12"] : []),
-    ...(values.only ? ["--only", values.only] : []),
+    ...(values.only || values.targets ? ["--only", values.only ?? TARGET_ROWS.join(",")] : []),
     "--target",
     "mcp-runtime-modern",
     "--cmd",
@@ -187,7 +202,8 @@ async function throughput(peers, limiters) {
           "--modern",
         ]
       : []),
-    ...telemetryTargets(peers),
+    ...telemetryTargets(values.telemetry ? peers : undefined),
+    ...(values.targets && peers ? productionTargets(cli, workDir, peers) : []),
     ...policyTargets(limiters),
     ...(values.compare
       ? [
@@ -198,7 +214,7 @@ async function throughput(peers, limiters) {
           "--modern",
         ]
       : []),
-    ...(values.upstream ? upstreamTargets(repoRoot, workDir, cli).args : []),
+    ...(values.upstream || values.targets ? upstreamTargets(repoRoot, workDir, cli).args : []),
   ]);
   log(`harness: ${harness}/run.sh ${args.join(" ")}`);
   const sampler = startRssSampler();
@@ -262,9 +278,66 @@ function ratios(result) {
   return { perRun, median: Object.fromEntries(Object.keys(perRun[0] ?? {}).map((k) => [k, med(k)])) };
 }
 
+/**
+ * `--targets`: the harness rows of targets.mjs, then the WebSocket probe, the soak in both eras
+ * (all against the production config, so the OTLP sink and the sidecar stay up until the soaks are
+ * done) and start-up; one table.
+ */
+async function measureTargets() {
+  const runs = Number(values.runs ?? (values.quick ? 1 : 2));
+  const seconds = Number(values.duration ?? (values.quick ? 5 : 10));
+  const calls = Number(values.calls ?? (values.quick ? 100_000 : 1_000_000));
+  const measured = { ws: [], soaks: [] };
+  const peers = await startTelemetryPeers();
+  try {
+    if (!values["no-throughput"]) {
+      measured.throughput = await throughput(peers, undefined);
+      log(`WebSocket: ${runs} × ${seconds} s against the production config (compared with ${PROD_MODERN})`);
+      try {
+        measured.ws = await wsProbe(repoRoot, workDir, peers, {
+          runs,
+          seconds,
+          warmup: values.quick ? 4 : 6,
+          conns: values["ws-conns"],
+          inflight: values["ws-inflight"],
+        });
+      } catch (error) {
+        log(`WebSocket probe failed: ${error.message}`);
+      }
+    }
+    for (const era of ["modern", "legacy"]) {
+      log(`soak (${era}): ${calls} calls, production config`);
+      measured.soaks.push(await soak(repoRoot, workDir, { calls, era, config: productionConfig(peers) }));
+    }
+  } finally {
+    peers.stop();
+  }
+  log("start-up: starting");
+  measured.start = await startup(repoRoot, workDir);
+  const table = targetsTable(measured, fmt);
+  report.throughput = measured.throughput;
+  report.targets = {
+    ratiosPerRun: table.perRun,
+    medians: table.medians,
+    ws: measured.ws,
+    soaks: measured.soaks,
+    startup: measured.start,
+  };
+  lines.push(
+    `### Issue #20 targets (\`--targets\`: ${runs} run(s) × ${seconds} s, ratios to the anchors of the same run)`,
+    "",
+    ...table.lines,
+    "",
+    ...targetsDetails(measured, fmt),
+    "",
+  );
+}
+
 const report = { time: new Date().toISOString(), node: process.version };
 const lines = ["## mcp-runtime benchmark", ""];
-if (!values["no-throughput"]) {
+if (values.targets) {
+  await measureTargets();
+} else if (!values["no-throughput"]) {
   const peers = values.telemetry ? await startTelemetryPeers() : undefined;
   const redis = values.policy ? await startBenchRedis(workDir) : undefined;
   let result;
@@ -344,7 +417,7 @@ if (values.policy) {
     "",
   );
 }
-if (values.soak || values.all) {
+if ((values.soak || values.all) && !values.targets) {
   log("soak: starting");
   const result = await soak(repoRoot, workDir, { calls: Number(values.calls ?? 1_000_000) });
   report.soak = result;
@@ -360,7 +433,7 @@ if (values["idle-sessions"] || values.all) {
     `Idle sessions: ${result.sessions} opened: +${result.rssAboveBaselineMb} MB RSS above baseline (target ≤ 100); evicted after the idle timeout: ${result.evicted ? "yes" : "NO"} (RSS then ${result.rssAfterEvictionMb} MB).`,
   );
 }
-if (values.startup || values.all) {
+if ((values.startup || values.all) && !values.targets) {
   log("start-up: starting");
   const result = await startup(repoRoot, workDir);
   report.startup = result;
