@@ -9,7 +9,7 @@ import type {
   ResourceTemplateDescriptor,
   ToolDescriptor,
 } from "@mcp-runtime/protocol";
-import { compareCodeUnits } from "./canonical.js";
+import { compareCodeUnits } from "../sorted-keys.js";
 import { documentChecksum, entryChecksum } from "./checksum.js";
 import type {
   CatalogDocument,

@@ -143,7 +143,7 @@ export async function resolvePlugin(
   const modulePath = await locate(entry, baseDir);
   const label = entry.package ?? entry.path ?? modulePath;
   const url = pathToFileURL(modulePath);
-  // A new query string is a new module for the ESM cache (see dev/fresh-imports.ts for the
+  // A new query string is a new module for the ESM cache (see dev/fresh-import-hooks.ts for the
   // modules it imports in turn).
   if (options.fresh) url.searchParams.set(FRESH_IMPORT_PARAM, String(++freshImports));
   let loaded: Record<string, unknown>;

@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import type { TaskCall } from "@mcp-runtime/protocol";
 import { isTerminal, type JobShareStore, type RetryPolicy } from "@mcp-runtime/queue";
+import { sortKeysDeep } from "../sorted-keys.js";
 import { memberTaskId, randomId, type ToolJob, type ToolJobQueue } from "./tool-jobs.js";
 
 /**
@@ -17,20 +18,9 @@ import { memberTaskId, randomId, type ToolJob, type ToolJobQueue } from "./tool-
  */
 export const COALESCE_WINDOW_MS = 60_000;
 
-/** JSON with object keys sorted at every depth, so `{a,b}` and `{b,a}` are the same call. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
-
 export function coalesceKey(call: TaskCall): string {
-  const identity = canonicalJson([call.tool, call.owner, call.arguments, call.inputResponses]);
+  // Keys sorted at every depth, so `{a,b}` and `{b,a}` are the same call.
+  const identity = JSON.stringify(sortKeysDeep([call.tool, call.owner, call.arguments, call.inputResponses]));
   return createHash("sha256").update(identity).digest("base64url");
 }
 
