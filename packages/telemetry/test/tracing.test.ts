@@ -207,4 +207,66 @@ describe("startTracing", () => {
       }),
     ).rejects.toMatchObject({ code: "INVALID_OTEL_ENV" });
   });
+
+  it("decides each sampler's way before the SDK: parents followed, dropped spans still carry their trace", async () => {
+    await using receiver = await startOtlpReceiver();
+    const unsampled = parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00");
+    const sampled = parseTraceparent("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+    const decide = async (sampler: string) => {
+      tracing = await startTracing({
+        serviceName: "s",
+        serviceVersion: "1",
+        endpoint: receiver.url,
+        env: { OTEL_TRACES_SAMPLER: sampler },
+      });
+      const root = tracing.startSpan("root", undefined);
+      const decisions = {
+        root: root.recording,
+        unsampledParent: tracing.startSpan("a", unsampled).recording,
+        sampledParent: tracing.startSpan("b", sampled).recording,
+        localChild: tracing.startSpan("c", root).recording,
+      };
+      await tracing.shutdown();
+      tracing = undefined;
+      return decisions;
+    };
+    expect(await decide("always_on")).toEqual({
+      root: true,
+      unsampledParent: true,
+      sampledParent: true,
+      localChild: true,
+    });
+    expect(await decide("parentbased_always_off")).toEqual({
+      root: false,
+      unsampledParent: false,
+      sampledParent: true,
+      localChild: false,
+    });
+    expect(await decide("parentbased_always_on")).toEqual({
+      root: true,
+      unsampledParent: false,
+      sampledParent: true,
+      localChild: true,
+    });
+
+    // A dropped span continues its parent's trace under a new span id, flagged not sampled.
+    tracing = await startTracing({ serviceName: "s", serviceVersion: "1", endpoint: receiver.url, env: {} });
+    const dropped = tracing.startSpan("tools/call", unsampled, { a: 1 }, "server");
+    expect(dropped.recording).toBe(false);
+    expect(dropped.traceId).toBe("4bf92f3577b34da6a3ce929d0e0e4736");
+    const passed = parseTraceparent(dropped.traceparent());
+    expect(passed).toMatchObject({ traceId: dropped.traceId, parentId: dropped.spanId, flags: 0 });
+    expect(dropped.spanId).not.toBe("00f067aa0ba902b7");
+    // Dropped roots get fresh, valid, distinct ids when asked.
+    const ids = new Set<string>();
+    for (let i = 0; i < 600; i++) {
+      const span = tracing.startSpan("root", undefined);
+      if (span.recording) continue;
+      expect(span.traceparent()).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      ids.add(span.traceId);
+    }
+    expect(ids.size).toBeGreaterThan(400);
+    await tracing.forceFlush();
+    expect(receiver.spans.every((s) => s.name !== "tools/call")).toBe(true);
+  });
 });

@@ -13,18 +13,11 @@ import {
 } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
-import {
-  AlwaysOffSampler,
-  AlwaysOnSampler,
-  BatchSpanProcessor,
-  ParentBasedSampler,
-  type Sampler,
-  TraceIdRatioBasedSampler,
-  TracerProvider,
-} from "@opentelemetry/sdk-trace";
+import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { TelemetryError } from "../errors.js";
 import type { Tracing } from "../tracing-types.js";
-import { type Env, type OtelEnvConfig, readOtelEnv } from "./otel-env.js";
+import { headSampler } from "./head-sampler.js";
+import { type Env, readOtelEnv } from "./otel-env.js";
 import { startSpanWith } from "./span-handle.js";
 
 export type { TraceParent } from "../traceparent.js";
@@ -56,24 +49,6 @@ const explicitContextManager: ContextManager = {
   },
 };
 
-function samplerFor(config: OtelEnvConfig): Sampler {
-  const ratio = () => new TraceIdRatioBasedSampler(config.samplerRatio);
-  switch (config.sampler) {
-    case "always_on":
-      return new AlwaysOnSampler();
-    case "always_off":
-      return new AlwaysOffSampler();
-    case "traceidratio":
-      return ratio();
-    case "parentbased_always_on":
-      return new ParentBasedSampler({ root: new AlwaysOnSampler() });
-    case "parentbased_always_off":
-      return new ParentBasedSampler({ root: new AlwaysOffSampler() });
-    case "parentbased_traceidratio":
-      return new ParentBasedSampler({ root: ratio() });
-  }
-}
-
 /** Tracing that records nothing but still passes a remote parent's trace on (`traceparent()`). */
 function noopTracing(name: string, version: string): Tracing {
   // A ProxyTracerProvider with no delegate hands out the API's no-op tracer.
@@ -81,7 +56,7 @@ function noopTracing(name: string, version: string): Tracing {
   return {
     enabled: false,
     startSpan: (spanName, parent, attributes, kind) =>
-      startSpanWith(tracer, spanName, parent, attributes, kind),
+      startSpanWith(tracer, undefined, spanName, parent, attributes, kind),
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
@@ -121,7 +96,8 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   const sdkConfig: Partial<NodeSDKConfiguration> = {
     // One detector that returns exactly our attributes: no host/process/env probing of process.env.
     resourceDetectors: [{ detect: () => ({ attributes: resource }) }],
-    sampler: samplerFor(config),
+    // The decision is the head sampler's (below); the SDK records every span that gets this far.
+    sampler: new AlwaysOnSampler(),
     spanLimits: config.spanLimits,
     spanProcessors: [processor],
     // Empty lists, not undefined: undefined makes NodeSDK build metric and log pipelines from env.
@@ -144,10 +120,12 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
   }
   // Spans come straight from the SDK provider NodeSDK built, not through the global proxy.
   const tracer = provider.getTracer(serviceName, serviceVersion);
+  const sample = headSampler(config.sampler, config.samplerRatio);
   let stopped: Promise<void> | undefined;
   return {
     enabled: true,
-    startSpan: (name, parent, attributes, kind) => startSpanWith(tracer, name, parent, attributes, kind),
+    startSpan: (name, parent, attributes, kind) =>
+      startSpanWith(tracer, sample, name, parent, attributes, kind),
     forceFlush: () => provider.forceFlush(),
     shutdown: () => {
       stopped ??= sdk.shutdown().finally(() => {

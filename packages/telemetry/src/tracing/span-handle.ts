@@ -18,6 +18,8 @@ import {
 import { TraceState } from "@opentelemetry/core";
 import { formatTraceparent, type TraceParent } from "../traceparent.js";
 import type { Attributes, AttributeValue, SpanHandle, SpanKindName } from "../tracing-types.js";
+import { DroppedSpan } from "./dropped-span.js";
+import type { HeadSampler } from "./head-sampler.js";
 
 /** OpenTelemetry semantic convention for JSON-RPC error codes (semconv rpc.jsonrpc.*). */
 const ERROR_CODE_ATTRIBUTE = "rpc.jsonrpc.error_code";
@@ -103,14 +105,28 @@ function parentContext(parent: TraceParent | SpanHandle | undefined): Context {
   });
 }
 
-/** The body of `Tracing.startSpan` over any OpenTelemetry tracer (the SDK's, or a no-op one). */
+/** The parent's sampled flag for the head sampler; `undefined` for a root span. */
+function sampledFlag(parent: TraceParent | SpanHandle | undefined): boolean | undefined {
+  if (parent === undefined) return undefined;
+  return "parentId" in parent ? (parent.flags & 1) === 1 : parent.recording;
+}
+
+/**
+ * The body of `Tracing.startSpan` over any OpenTelemetry tracer (the SDK's, or a no-op one). With a
+ * head sampler, a span it drops never reaches the tracer (see head-sampler.ts).
+ */
 export function startSpanWith(
   tracer: Tracer,
+  sample: HeadSampler | undefined,
   name: string,
   parent: TraceParent | SpanHandle | undefined,
   attributes: Attributes | undefined,
   kind: SpanKindName = "internal",
 ): SpanHandle {
+  if (sample !== undefined) {
+    const local = parent !== undefined && !("parentId" in parent);
+    if (!sample(sampledFlag(parent), local)) return new DroppedSpan(parent?.traceId);
+  }
   const options: SpanOptions =
     attributes === undefined
       ? (BARE_OPTIONS[kind] ?? BARE_OPTIONS.internal)
