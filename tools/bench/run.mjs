@@ -203,7 +203,7 @@ async function throughput(peers, limiters) {
         ]
       : []),
     ...telemetryTargets(values.telemetry ? peers : undefined),
-    ...(values.targets && peers ? productionTargets(cli, workDir, peers) : []),
+    ...(values.targets && peers ? productionTargets(cli, workDir, peers, echoConfig) : []),
     ...policyTargets(limiters),
     ...(values.compare
       ? [

@@ -17,6 +17,11 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 
 export const PROD_MODERN = "mcp-runtime-prod-modern";
 export const PROD_LEGACY = "mcp-runtime-prod-legacy";
+/** Not targets: where the gap is. The production config with plugins on the main thread, and stdio so. */
+export const PROD_MODERN_INPROCESS = "mcp-runtime-prod-modern-inprocess";
+export const STDIO_INPROCESS = "mcp-runtime-stdio-inprocess";
+/** The sandboxed modern target with telemetry, sidecar and limits off (run.mjs defines it). */
+export const PLAIN_MODERN = "mcp-runtime-modern";
 
 /** Exactly the harness rows the table reads (`--only`): anchors first, then the targets. */
 export const TARGET_ROWS = [
@@ -29,6 +34,9 @@ export const TARGET_ROWS = [
   "supergateway",
   "mcp-proxy",
   "mcp-runtime-upstream",
+  PLAIN_MODERN,
+  PROD_MODERN_INPROCESS,
+  STDIO_INPROCESS,
 ];
 
 /**
@@ -45,12 +53,27 @@ export function productionConfig(peers) {
   };
 }
 
-/** The two production-config HTTP targets of the harness (2026-07-28 stateless, a 2025-11-25 session). */
-export function productionTargets(cli, workDir, peers) {
+/**
+ * The production-config HTTP targets of the harness (2026-07-28 stateless, a 2025-11-25 session),
+ * and the two rows that price the worker hop: the modern one with plugins on the main thread, and
+ * stdio (the plain echo config, as `mcp-runtime-stdio`) so.
+ */
+export function productionTargets(cli, workDir, peers, echoConfig) {
   const file = join(workDir, "echo-production.json");
   writeFileSync(file, JSON.stringify(productionConfig(peers)));
   const cmd = `${cli} serve --transport http --port $PORT --config ${file}`;
+  const inProcess = "MCP_RUNTIME_EXECUTOR=in-process";
   return [
+    "--target",
+    PROD_MODERN_INPROCESS,
+    "--cmd",
+    `${inProcess} ${cmd}`,
+    "--modern",
+    "--target",
+    STDIO_INPROCESS,
+    "--stdio",
+    "--cmd",
+    `${inProcess} ${cli} serve --transport stdio --config ${echoConfig}`,
     "--target",
     PROD_MODERN,
     "--cmd",
@@ -120,6 +143,9 @@ function perRunRatios(runs, ws) {
       legacyP99VsRaw: p99(PROD_LEGACY, "raw-http"),
       stdioPipeVsRaw: rps("mcp-runtime-stdio (pipe 64)", "raw-stdio (pipe 64)"),
       stdioSeqVsSdk: rps("mcp-runtime-stdio (seq)", "sdk-stdio (seq)"),
+      plainVsRaw: rps(PLAIN_MODERN, "raw-http"),
+      prodInProcessVsRaw: rps(PROD_MODERN_INPROCESS, "raw-http"),
+      stdioSeqInProcessVsSdk: rps(`${STDIO_INPROCESS} (seq)`, "sdk-stdio (seq)"),
       wsVsModernHttp: ws[i] && modern ? ws[i].rps / modern.rps : undefined,
       upstreamVsGateway: upstream[i]?.upstreamVsGateway,
     };
@@ -172,6 +198,22 @@ export function targetsTable({ throughput, ws, soaks, start }, fmt) {
       3,
     ),
   };
+  // Not targets: each shows what one part costs (same run, same anchors).
+  const where = (label, values) => {
+    const known = values.filter((v) => v !== undefined && !Number.isNaN(v));
+    lines.push(
+      `| ${label} | ${values.map((v) => fmt(v, 2)).join(" / ") || "–"} | ${fmt(median(known), 2)} | | where the gap is |`,
+    );
+  };
+  where("↳ HTTP 2026-07-28, sandboxed, telemetry/sidecar/limits off: req/s ÷ raw-http", col("plainVsRaw"));
+  where(
+    "↳ HTTP 2026-07-28, production config, plugins in process (no worker hop): req/s ÷ raw-http",
+    col("prodInProcessVsRaw"),
+  );
+  where(
+    "↳ stdio one call at a time, plugins in process (no worker hop): calls/s ÷ sdk-stdio",
+    col("stdioSeqInProcessVsSdk"),
+  );
   for (const s of soaks ?? []) {
     medians[`soak-${s.era}`] = add(
       `RSS growth (MB) over ${s.calls.toLocaleString("en")} ${s.era === "legacy" ? "2025-11-25 session" : "2026-07-28"} calls, production config`,
