@@ -12,15 +12,10 @@ import type {
   ServerSession,
 } from "@mcp-runtime/protocol";
 import { claimsModernEra, MetaKey } from "@mcp-runtime/protocol";
-import {
-  type CallOutcome,
-  hashId,
-  parseTraceparent,
-  type RuntimeMetrics,
-  type ToolCallEvent,
-} from "@mcp-runtime/telemetry";
+import { type CallOutcome, hashId, parseTraceparent, type RuntimeMetrics } from "@mcp-runtime/telemetry";
 import type { SpanHandle, Tracing } from "@mcp-runtime/telemetry/tracing";
 import type { Logger } from "../logger.js";
+import { toolCallJson } from "./audit-json.js";
 import type { CallCapture } from "./capture.js";
 
 /** One request in flight; `span` is what child spans (sandbox, queue) hang under. */
@@ -34,9 +29,9 @@ export class Observation {
   ) {}
 }
 
-/** Where `tools/call` audit events go (the sidecar link's buffer). */
+/** Where `tools/call` audit events go (the sidecar link's buffer), as `ToolCallEvent` JSON text. */
 export interface AuditSink {
-  push(event: ToolCallEvent): void;
+  pushJson(event: string): void;
 }
 
 export interface RequestObserverParts {
@@ -117,20 +112,19 @@ export class RuntimeRequestObserver implements RequestObserver<Observation> {
       span.end();
     }
     if (tool !== "" && this.audit !== undefined) {
-      const event: ToolCallEvent = {
-        type: "tool_call",
-        ts: Date.now(),
-        tool,
-        era: claimsModernEra(request.params?._meta as JsonObject | undefined) ? "modern" : "legacy",
-        outcome,
-        durationMs: Math.round(seconds * 1e6) / 1e3,
-      };
-      if (observation.subject !== undefined) event.subject = observation.subject;
-      const plugin = this.pluginOf(tool);
-      if (plugin !== undefined) event.plugin = plugin;
-      if (code !== undefined) event.code = code;
-      if (span !== undefined) event.traceId = span.traceId;
-      this.audit.push(event);
+      this.audit.pushJson(
+        toolCallJson({
+          ts: Date.now(),
+          tool,
+          era: claimsModernEra(request.params?._meta as JsonObject | undefined) ? "modern" : "legacy",
+          outcome,
+          durationMs: Math.round(seconds * 1e6) / 1e3,
+          subject: observation.subject,
+          plugin: this.pluginOf(tool),
+          code,
+          traceId: span?.traceId,
+        }),
+      );
     }
     if (this.capture !== undefined && tool !== "")
       this.capture.record(tool, observation.subject, request, response, seconds * 1000);

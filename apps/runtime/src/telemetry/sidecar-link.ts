@@ -101,8 +101,13 @@ export class SidecarLink {
 
   /** Queues an event; never blocks and never throws. */
   push(event: AuditEvent): void {
+    this.pushJson(JSON.stringify(event));
+  }
+
+  /** Queues an event already written as JSON text (the per-call `tool_call`, see audit-json.ts). */
+  pushJson(event: string): void {
     if (this.closed) return;
-    this.buffer.push(JSON.stringify(event));
+    this.buffer.push(event);
     if (this.buffer.length + this.unackedEvents > this.options.maxBufferedEvents) this.dropOldest();
     if (this.open && this.flushTimer === undefined) {
       this.flushTimer = setTimeout(this.flush, this.buffer.length >= BATCH_EVENTS ? 0 : FLUSH_DELAY_MS);
