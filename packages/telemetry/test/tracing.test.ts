@@ -17,56 +17,76 @@ afterEach(async () => {
 });
 
 describe("startTracing", () => {
-  it("exports a server span and its child as OTLP/HTTP JSON to <endpoint>/v1/traces", async () => {
-    await using receiver = await startOtlpReceiver();
-    tracing = await startTracing({
-      serviceName: "mcp-test",
-      serviceVersion: "1.2.3",
-      endpoint: receiver.url,
-      env: ALWAYS_ON,
-    });
-    expect(tracing.enabled).toBe(true);
-
-    const server = tracing.startSpan("tools/call", undefined, { "mcp.method.name": "tools/call" }, "server");
-    expect(server.recording).toBe(true);
-    expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(server.spanId).toMatch(/^[0-9a-f]{16}$/);
-    server.setAttribute("mcp.tool.name", "echo");
-    const child = tracing.startSpan("sandbox.call", server);
-    child.setAttributes({ "mcp.plugin": "files", attempts: 2 });
-    child.error("worker crashed", -32603);
-    child.end();
-    server.end();
-    await tracing.forceFlush();
-
-    expect(receiver.requests.map((r) => [r.path, r.contentType])).toContainEqual([
-      "/v1/traces",
+  it.each([
+    ["protobuf (the default)", {}, "application/x-protobuf"],
+    [
+      "JSON (OTEL_EXPORTER_OTLP_PROTOCOL=http/json)",
+      { OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" },
       "application/json",
-    ]);
-    const parent = receiver.spans.find((s) => s.name === "tools/call");
-    const sub = receiver.spans.find((s) => s.name === "sandbox.call");
-    expect(parent).toMatchObject({
-      traceId: server.traceId,
-      spanId: server.spanId,
-      parentSpanId: undefined,
-      kind: SERVER,
-      attributes: { "mcp.method.name": "tools/call", "mcp.tool.name": "echo" },
-      resource: { "service.name": "mcp-test", "service.version": "1.2.3" },
-    });
-    expect(sub).toMatchObject({
-      traceId: server.traceId,
-      parentSpanId: server.spanId,
-      kind: INTERNAL,
-      attributes: { "mcp.plugin": "files", attempts: 2, "rpc.jsonrpc.error_code": -32603 },
-      status: { code: STATUS_ERROR, message: "worker crashed" },
-    });
-    // only what the caller set: no inputs, outputs or stacks added by the library
-    expect(Object.keys(sub?.attributes ?? {}).sort()).toEqual([
-      "attempts",
-      "mcp.plugin",
-      "rpc.jsonrpc.error_code",
-    ]);
-  });
+    ],
+    [
+      "JSON (the traces variable wins)",
+      { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/json" },
+      "application/json",
+    ],
+  ])(
+    "exports a server span and its child as OTLP/HTTP %s to <endpoint>/v1/traces",
+    async (_name, protocol, contentType) => {
+      await using receiver = await startOtlpReceiver();
+      tracing = await startTracing({
+        serviceName: "mcp-test",
+        serviceVersion: "1.2.3",
+        endpoint: receiver.url,
+        env: { ...ALWAYS_ON, ...protocol },
+      });
+      expect(tracing.enabled).toBe(true);
+
+      const server = tracing.startSpan(
+        "tools/call",
+        undefined,
+        { "mcp.method.name": "tools/call" },
+        "server",
+      );
+      expect(server.recording).toBe(true);
+      expect(server.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(server.spanId).toMatch(/^[0-9a-f]{16}$/);
+      server.setAttribute("mcp.tool.name", "echo");
+      const child = tracing.startSpan("sandbox.call", server);
+      child.setAttributes({ "mcp.plugin": "files", attempts: 2 });
+      child.error("worker crashed", -32603);
+      child.end();
+      server.end();
+      await tracing.forceFlush();
+
+      expect(receiver.requests.map((r) => [r.path, r.contentType])).toContainEqual([
+        "/v1/traces",
+        contentType,
+      ]);
+      const parent = receiver.spans.find((s) => s.name === "tools/call");
+      const sub = receiver.spans.find((s) => s.name === "sandbox.call");
+      expect(parent).toMatchObject({
+        traceId: server.traceId,
+        spanId: server.spanId,
+        parentSpanId: undefined,
+        kind: SERVER,
+        attributes: { "mcp.method.name": "tools/call", "mcp.tool.name": "echo" },
+        resource: { "service.name": "mcp-test", "service.version": "1.2.3" },
+      });
+      expect(sub).toMatchObject({
+        traceId: server.traceId,
+        parentSpanId: server.spanId,
+        kind: INTERNAL,
+        attributes: { "mcp.plugin": "files", attempts: 2, "rpc.jsonrpc.error_code": -32603 },
+        status: { code: STATUS_ERROR, message: "worker crashed" },
+      });
+      // only what the caller set: no inputs, outputs or stacks added by the library
+      expect(Object.keys(sub?.attributes ?? {}).sort()).toEqual([
+        "attempts",
+        "mcp.plugin",
+        "rpc.jsonrpc.error_code",
+      ]);
+    },
+  );
 
   it("continues a remote traceparent: same trace id, parent span id = the remote span id", async () => {
     await using receiver = await startOtlpReceiver();
@@ -190,6 +210,15 @@ describe("startTracing", () => {
     tracing.startSpan("after-restart", undefined).end();
     await tracing.forceFlush();
     expect(receiver.spans.map((s) => s.resource["service.name"])).toEqual(["c"]);
+  });
+
+  it("refuses an OTLP protocol it cannot speak, by name", async () => {
+    await expect(
+      startTracing({ serviceName: "x", serviceVersion: "1", env: { OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" } }),
+    ).rejects.toMatchObject({
+      code: "INVALID_OTEL_ENV",
+      message: expect.stringContaining("OTEL_EXPORTER_OTLP_PROTOCOL"),
+    });
   });
 
   it("reports a bad OTEL variable by name", async () => {

@@ -1,34 +1,14 @@
 /**
  * @module An OTLP/HTTP trace receiver for tests: a `node:http` server on port 0 accepting
- * `POST /v1/traces` with the JSON the exporter sends, decoded into flat spans. It stands in for the
- * OpenTelemetry Collector, which cannot be installed on the machines our tests run on.
+ * `POST /v1/traces` in either encoding the exporter sends (protobuf, the default, or JSON),
+ * decoded into flat spans. It stands in for the OpenTelemetry Collector, which cannot be installed
+ * on the machines our tests run on.
  */
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { decodeTraceRequest, type OtlpJsonTraces, type OtlpJsonValue } from "./otlp-protobuf.js";
 
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: number | string;
-  boolValue?: boolean;
-  doubleValue?: number;
-}
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  attributes?: { key: string; value: OtlpValue }[];
-  status?: { code?: number; message?: string };
-}
-
-interface OtlpTraces {
-  resourceSpans?: {
-    resource?: { attributes?: { key: string; value: OtlpValue }[] };
-    scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[];
-  }[];
-}
+type OtlpValue = OtlpJsonValue;
 
 export interface ReceivedSpan {
   traceId: string;
@@ -60,17 +40,20 @@ function hexId(id: string | undefined, length: number): string | undefined {
   return new RegExp(`^[0-9a-f]{${length}}$`).test(id) ? id : Buffer.from(id, "base64").toString("hex");
 }
 
-async function body(req: IncomingMessage): Promise<string> {
+async function body(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 export interface OtlpReceiver extends AsyncDisposable {
   readonly url: string;
   readonly spans: ReceivedSpan[];
   readonly requests: { path: string; contentType: string | undefined; headers: Record<string, unknown> }[];
-  /** the raw request bodies, to check that nothing sensitive was exported */
+  /**
+   * the raw request bodies as UTF-8 text, to check that nothing sensitive was exported (protobuf
+   * carries strings as UTF-8 too, so a search for a string finds it in either encoding)
+   */
   readonly bodies: string[];
   /** resolves once `predicate` holds for the spans received, or rejects after `timeoutMs` */
   waitFor(predicate: (spans: readonly ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<void>;
@@ -82,14 +65,16 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const requests: OtlpReceiver["requests"] = [];
   const bodies: string[] = [];
   const server = createServer((req, res) => {
-    void body(req).then((text) => {
+    void body(req).then((raw) => {
       requests.push({ path: req.url ?? "", contentType: req.headers["content-type"], headers: req.headers });
       if (req.method !== "POST" || req.url !== "/v1/traces") {
         res.writeHead(404).end();
         return;
       }
-      bodies.push(text);
-      const payload = JSON.parse(text) as OtlpTraces;
+      bodies.push(raw.toString("utf8"));
+      const payload: OtlpJsonTraces = req.headers["content-type"]?.startsWith("application/x-protobuf")
+        ? decodeTraceRequest(raw)
+        : (JSON.parse(raw.toString("utf8")) as OtlpJsonTraces);
       for (const rs of payload.resourceSpans ?? []) {
         const resource = flatten(rs.resource?.attributes);
         for (const ss of rs.scopeSpans ?? []) {
@@ -108,7 +93,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
           }
         }
       }
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
+      // An empty ExportTraceServiceResponse in the request's encoding (zero bytes in protobuf).
+      if (req.headers["content-type"]?.startsWith("application/x-protobuf"))
+        res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+      else res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

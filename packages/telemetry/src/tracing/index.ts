@@ -1,8 +1,8 @@
 /**
  * @module `@mcp-runtime/telemetry/tracing`: OpenTelemetry tracing over NodeSDK, exporting OTLP/HTTP
- * JSON through a BatchSpanProcessor. Heavy (it loads the SDK); the runtime imports it only when
- * tracing is configured. No auto-instrumentation, no metrics or logs pipeline, no AsyncLocalStorage:
- * parents are passed explicitly to `startSpan`.
+ * (protobuf by default, JSON on request) through a BatchSpanProcessor. Heavy (it loads the SDK);
+ * the runtime imports it only when tracing is configured. No auto-instrumentation, no metrics or
+ * logs pipeline, no AsyncLocalStorage: parents are passed explicitly to `startSpan`.
  */
 import {
   type Context,
@@ -11,7 +11,8 @@ import {
   ROOT_CONTEXT,
   trace,
 } from "@opentelemetry/api";
-import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as OTLPJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
+import { OTLPTraceExporter as OTLPProtobufTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
 import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { TelemetryError } from "../errors.js";
@@ -86,11 +87,11 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
     return noopTracing(serviceName, serviceVersion);
   }
 
-  const exporter = new OTLPTraceExporter({
-    url: config.url,
-    headers: config.headers,
-    timeoutMillis: config.timeoutMillis,
-  });
+  const exporterOptions = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
+  const exporter =
+    config.protocol === "http/json"
+      ? new OTLPJsonTraceExporter(exporterOptions)
+      : new OTLPProtobufTraceExporter(exporterOptions);
   const processor = new BatchSpanProcessor({ exporter, ...config.batch });
   const resource = config.resource;
   const sdkConfig: Partial<NodeSDKConfiguration> = {
