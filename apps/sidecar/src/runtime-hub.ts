@@ -16,7 +16,7 @@ import type {
   StatusMessage,
 } from "@mcp-runtime/telemetry";
 import type { WebSocket } from "ws";
-import { type AuditLog, encodeEventMembers } from "./audit/index.js";
+import { type AuditLog, encodeStampedMembers } from "./audit/index.js";
 import type { CaptureWriter } from "./capture/types.js";
 import { captureProblem, statusProblem } from "./frame-checks.js";
 import type { SidecarMetrics } from "./metrics.js";
@@ -267,6 +267,8 @@ export class RuntimeHub {
     }
     let accepted = 0;
     let seen = 0;
+    // One source for the whole batch: the log checks and serialises it once.
+    const source = { node, seq };
     for (const event of events) {
       if (!isAuditEvent(event)) {
         this.options.metrics.eventsRejected.inc();
@@ -275,12 +277,12 @@ export class RuntimeHub {
       try {
         if (seen < skip) {
           // Checked as it was the first time (so the count lines up), already in the log.
-          const stamped: AuditEvent & { node: string } = { ...event, node };
-          encodeEventMembers(stamped);
+          encodeStampedMembers(event, node);
           seen++;
           continue;
         }
-        audit.append({ ...event, node }, { node, seq });
+        // The record of `{ ...event, node }`, without the copy (per event, it cost more than encoding).
+        audit.appendStamped(event, source);
         accepted++;
       } catch (cause) {
         // A field the log reserves (seq, prev, hash, ...) or a value JSON cannot hold: refused, counted.

@@ -7,7 +7,8 @@ import { CHECKPOINT_TYPE, type CheckpointReason, SEGMENT_TYPE, signCheckpoint } 
 import type { AuditEventInput } from "./event.js";
 import { auditFileName } from "./files.js";
 import type { SigningKey } from "./keys.js";
-import { GENESIS_PREV, type SourceRef, sealRecord } from "./record.js";
+import { GENESIS_PREV, type SourceRef } from "./record.js";
+import { RecordBuffer } from "./record-buffer.js";
 import type { SourceTracker } from "./sources.js";
 
 export type QueueItem =
@@ -15,18 +16,39 @@ export type QueueItem =
   | { kind: "event"; type: string; members: string; src: SourceRef | undefined; event: AuditEventInput }
   | { kind: "checkpoint"; reason: CheckpointReason };
 
-/** `append` goes to the open file; `rotate` closes it and creates `name` holding `text`. */
-export type WriteOp = { kind: "append"; text: string } | { kind: "rotate"; name: string; text: string };
+/** `append` goes to the open file; `rotate` closes it and creates `name` holding `bytes`. */
+export type WriteOp = { kind: "append"; bytes: Buffer } | { kind: "rotate"; name: string; bytes: Buffer };
 
 /** A sealed record as forwarders (and the dashboard) need it, without re-parsing the line. */
 export interface ForwardRecord {
-  line: string;
+  readonly line: string;
   type: string;
   ts: string;
   seq: number;
   /** the appended event (absent on checkpoint and segment records); read-only by agreement */
   event?: AuditEventInput;
   src?: SourceRef;
+}
+
+/** A record as the encoder hands it on: the line is decoded from the batch's bytes only when read. */
+class EncodedRecord implements ForwardRecord {
+  #line: string | undefined;
+  event: AuditEventInput | undefined = undefined;
+  src: SourceRef | undefined = undefined;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly start: number,
+    private readonly end: number,
+    readonly type: string,
+    readonly ts: string,
+    readonly seq: number,
+  ) {}
+
+  get line(): string {
+    this.#line ??= this.bytes.toString("utf8", this.start, this.end);
+    return this.#line;
+  }
 }
 
 export interface EncodedBatch {
@@ -58,9 +80,12 @@ export class ChainEncoder {
   #sinceCheckpoint: number;
   #fileBytes = 0;
   #firstEventAt: number | null = null;
-  #pending: string[] = [];
+  readonly #out = new RecordBuffer();
   #batch: EncodedBatch = emptyBatch();
   #ts = "";
+  /** the last `src` seen and its members text: one batch's events share one SourceRef */
+  #srcRef: SourceRef | undefined;
+  #srcText = "";
 
   constructor(
     private readonly key: SigningKey,
@@ -85,14 +110,16 @@ export class ChainEncoder {
 
   /** Start-up: seal what a crash left unsealed in the previous file (recovery), then open a new file. */
   start(now: Date): EncodedBatch {
-    this.#begin(now);
+    this.#begin(now, 0);
     this.#checkpoint("recovery");
     this.#openFile(now);
     return this.#end();
   }
 
   encode(items: readonly QueueItem[], now: Date): EncodedBatch {
-    this.#begin(now);
+    let expected = 0;
+    for (const item of items) expected += item.kind === "event" ? item.members.length + 300 : 300;
+    this.#begin(now, expected);
     const nowMs = now.getTime();
     for (const item of items) {
       if (item.kind === "checkpoint") {
@@ -101,9 +128,8 @@ export class ChainEncoder {
       }
       if (this.#firstEventAt !== null && nowMs - this.#firstEventAt >= this.limits.maxAgeMs)
         this.#rotate(now);
-      const src =
-        item.src === undefined ? "" : `,"src":${JSON.stringify({ node: item.src.node, seq: item.src.seq })}`;
-      const record = this.#emit(`${item.members}${src}`, item.type);
+      const src = item.src === undefined ? "" : this.#srcMembers(item.src);
+      const record = this.#emit(item.members, item.type, src);
       record.event = item.event;
       if (item.src !== undefined) record.src = item.src;
       this.#batch.events++;
@@ -116,9 +142,18 @@ export class ChainEncoder {
     return this.#end();
   }
 
-  #begin(now: Date): void {
+  #begin(now: Date, expectedBytes: number): void {
     this.#batch = emptyBatch();
     this.#ts = now.toISOString();
+    this.#out.reset(expectedBytes);
+  }
+
+  #srcMembers(src: SourceRef): string {
+    if (src !== this.#srcRef) {
+      this.#srcRef = src;
+      this.#srcText = `,"src":${JSON.stringify({ node: src.node, seq: src.seq })}`;
+    }
+    return this.#srcText;
   }
 
   #end(): EncodedBatch {
@@ -139,8 +174,7 @@ export class ChainEncoder {
     this.#fileBytes = 0;
     this.#firstEventAt = null;
     this.#emit(`"type":"segment","format":"${FORMAT}","keyId":${keyId},"sources":${sources}`, SEGMENT_TYPE);
-    this.#batch.ops.push({ kind: "rotate", name, text: this.#pending.join("") });
-    this.#pending = [];
+    this.#batch.ops.push({ kind: "rotate", name, bytes: this.#out.take() });
   }
 
   #checkpoint(reason: CheckpointReason): void {
@@ -153,26 +187,26 @@ export class ChainEncoder {
     this.#batch.checkpoints++;
   }
 
-  /** `members` starts with the `"type"` member; `type` is its value, passed along to spare a parse. */
-  #emit(members: string, type: string): ForwardRecord {
+  /**
+   * `members` starts with the `"type"` member; `type` is its value, passed along to spare a parse;
+   * `more` follows the members (an event's `src`).
+   */
+  #emit(members: string, type: string, more = ""): EncodedRecord {
     const seq = this.#seq + 1;
-    const { line, hash } = sealRecord(`{"seq":${seq},"ts":"${this.#ts}","prev":"${this.#prev}",${members}}`);
+    const out = this.#out;
+    this.#prev = out.seal(`{"seq":${seq},"ts":"${this.#ts}","prev":"${this.#prev}",`, members, more);
     this.#seq = seq;
-    this.#prev = hash;
-    const bytes = Buffer.byteLength(line) + 1;
-    this.#pending.push(`${line}\n`);
+    const bytes = out.lineEnd - out.lineStart + 1;
     this.#fileBytes += bytes;
     this.#batch.bytes += bytes;
     if (type !== CHECKPOINT_TYPE) this.#sinceCheckpoint++;
-    const record: ForwardRecord = { line, type, ts: this.#ts, seq };
+    const record = new EncodedRecord(out.bytes, out.lineStart, out.lineEnd, type, this.#ts, seq);
     this.#batch.records.push(record);
     return record;
   }
 
   #cut(): void {
-    if (this.#pending.length === 0) return;
-    this.#batch.ops.push({ kind: "append", text: this.#pending.join("") });
-    this.#pending = [];
+    if (this.#out.pending) this.#batch.ops.push({ kind: "append", bytes: this.#out.take() });
   }
 }
 

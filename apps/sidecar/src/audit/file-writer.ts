@@ -34,15 +34,15 @@ export class AuditFileWriter {
     for (const op of ops) {
       if (op.kind === "rotate") {
         await this.#closeCurrent(true);
-        this.#handle = await createAuditFile(this.dir, op.name, op.text);
+        this.#handle = await createAuditFile(this.dir, op.name, op.bytes);
         this.#currentFile = join(this.dir, op.name);
         this.#filesCreated++;
         continue;
       }
       if (this.#handle === null) throw new Error("audit log: append op without an open file");
-      const buffer = Buffer.from(op.text, "utf8");
-      for (let offset = 0; offset < buffer.length; ) {
-        offset += (await this.#handle.write(buffer, offset)).bytesWritten;
+      const { bytes } = op;
+      for (let offset = 0; offset < bytes.length; ) {
+        offset += (await this.#handle.write(bytes, offset)).bytesWritten;
       }
     }
     await this.#handle?.datasync();

@@ -30,7 +30,11 @@ export async function listAuditFiles(dir: string): Promise<string[]> {
  * first and is renamed into place after fsync, so a crash never leaves an audit file without its
  * segment record; the directory is fsynced so the new name itself survives a crash.
  */
-export async function createAuditFile(dir: string, name: string, firstLine: string): Promise<FileHandle> {
+export async function createAuditFile(
+  dir: string,
+  name: string,
+  firstLine: string | Uint8Array,
+): Promise<FileHandle> {
   const path = join(dir, name);
   const temporary = `${path}.tmp`;
   await writeFile(temporary, firstLine, { flag: "w", mode: 0o640, flush: true });

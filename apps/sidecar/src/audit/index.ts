@@ -3,7 +3,7 @@ export { AuditLog, type AuditLogOptions, type AuditLogStats } from "./audit-log.
 export type { ForwardRecord as WrittenRecord } from "./chain-encoder.js";
 export type { CheckpointReason } from "./checkpoint.js";
 export { AuditError, type AuditErrorCode } from "./errors.js";
-export { type AuditEventInput, encodeEventMembers } from "./event.js";
+export { type AuditEventInput, encodeEventMembers, encodeStampedMembers } from "./event.js";
 export { auditFileName, listAuditFiles } from "./files.js";
 export type { ForwardOptions } from "./forward.js";
 export { DEFAULT_KEY_FILE, PUBLIC_KEY_FILE } from "./keys.js";

@@ -1,8 +1,8 @@
 /**
- * @module One audit record as a line of text: sealing (hash over the exact JSON text, spliced in as the
- * last member) and parsing it back with the hash re-checked. No I/O.
+ * @module One audit record as a line of text: the hash is over the exact JSON text without it and is
+ * spliced in as the last member (see RecordBuffer.seal); parsing a line back re-checks it. No I/O.
  */
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 
 /** `prev` of the very first record ever written. */
 export const GENESIS_PREV = "0".repeat(64);
@@ -32,17 +32,12 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const HASH_SUFFIX_LENGTH = 9 + 64 + 2;
 const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"}$/;
 
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text, "utf8").digest("hex");
-}
-
 /**
- * Seals the JSON text of a record (an object without `hash`): the hash covers exactly these characters,
- * and the line is the same text with `,"hash":"<hex>"` before its closing brace.
+ * One-shot `crypto.hash` (Node >= 20.12): about half the cost of `createHash().update().digest()`
+ * on a record-sized input, which matters at one hash per record. A string is hashed as UTF-8.
  */
-export function sealRecord(text: string): { line: string; hash: string } {
-  const hash = sha256Hex(text);
-  return { line: `${text.slice(0, -1)},"hash":"${hash}"}`, hash };
+export function sha256Hex(data: string | Uint8Array): string {
+  return hash("sha256", data, "hex");
 }
 
 /** Parses one line (without its newline) and checks its own hash; chaining is the caller's job. */

@@ -13,7 +13,7 @@ import type {
 import type { WrittenRecord } from "../audit/index.js";
 import type { SidecarMetrics } from "../metrics.js";
 import type { RuntimeInfo, RuntimeObserver } from "../runtime-hub.js";
-import { AuditRing, toRecordView } from "./audit-ring.js";
+import { AuditRing, nodeOf } from "./audit-ring.js";
 import { EvalBoard } from "./eval-board.js";
 import {
   CONFIG_HISTORY,
@@ -67,12 +67,11 @@ export class DashboardState implements RuntimeObserver {
         this.lastTs = record.ts;
         this.lastTsMs = Date.parse(record.ts);
       }
-      const view = toRecordView(record, this.lastTsMs);
-      this.audit.push(view);
+      const node = nodeOf(record);
+      this.audit.pushRecord(record, this.lastTsMs, node);
       if (record.type === "tool_call") this.toolCall(record.event as ToolCallEvent, nowSec);
-      else if (record.type === "eval_result") this.evalResult(view.node, record.event as EvalResultEvent);
-      else if (record.type === "config_change")
-        this.configChange(view.node, record.event as ConfigChangeEvent);
+      else if (record.type === "eval_result") this.evalResult(node, record.event as EvalResultEvent);
+      else if (record.type === "config_change") this.configChange(node, record.event as ConfigChangeEvent);
     }
   }
 
