@@ -313,12 +313,25 @@ export class PluginPool implements PluginHost {
     slot.outbox.push(pending.message);
     if (slot.scheduled) return;
     slot.scheduled = true;
-    // An idle host gets the call at the end of this turn (lowest latency for sequential callers);
-    // a busy one gets every call that arrived in this event-loop iteration (every request read in
-    // one I/O poll) in one message: one structured clone and one wake-up per batch under load.
+    // An idle host gets the call at the end of this turn (lowest latency for sequential callers).
+    // A busy one gets every call that arrived in this event-loop turn and the next in one message:
+    // a message costs a fixed ~90 µs under load on one core (two wake-ups, two structured clones,
+    // two context switches), so calls per message decide the sandbox's cost per call. The extra
+    // turn is one non-blocking poll, and it catches the requests clients send back as soon as they
+    // read the replies written in this turn. Measured over HTTP (wrk, 32 connections, server on one
+    // core): 7.4 calls per message became 12.7, sandboxed echo went from 16.8-18.3k to 20.1-20.6k
+    // req/s and server CPU per request from 54-59 to 47-49 µs. A third turn added nothing.
     if (slot.inflight.size === 1) queueMicrotask(() => this.flushOutbox(slot));
-    else setImmediate(() => this.flushOutbox(slot));
+    else setImmediate(this.flushNextTurn, slot);
   }
+
+  private readonly flushNextTurn = (slot: Slot): void => {
+    setImmediate(this.flushNow, slot);
+  };
+
+  private readonly flushNow = (slot: Slot): void => {
+    this.flushOutbox(slot);
+  };
 
   private flushOutbox(slot: Slot): void {
     slot.scheduled = false;
