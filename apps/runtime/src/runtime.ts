@@ -26,7 +26,7 @@ import { teeTracing } from "./trace/tee-tracing.js";
 import { TracedAdmission } from "./trace/traced-admission.js";
 import { Federation } from "./upstreams/federation.js";
 import { closeLaunch, type Launch, launchUpstreams } from "./upstreams/members.js";
-import { createUpstream, type UpstreamDeps } from "./upstreams/supervisor.js";
+import type { UpstreamDeps } from "./upstreams/supervisor.js";
 import type { Upstream, UpstreamHealth } from "./upstreams/types.js";
 import { RUNTIME_VERSION } from "./version.js";
 
@@ -86,13 +86,31 @@ export interface RuntimeOptions {
   requestTracing?: Tracing;
 }
 
+type CreateUpstream = NonNullable<RuntimeOptions["createUpstream"]>;
+
+let supervisor: Promise<CreateUpstream> | undefined;
+
+/**
+ * The upstream supervisor, imported on first use: it brings the MCP SDK's client transports
+ * (tens of modules), which a config without `upstreams` never needs at start-up.
+ */
+function loadSupervisor(): Promise<CreateUpstream> {
+  supervisor ??= import("./upstreams/supervisor.js").then((module) => module.createUpstream);
+  return supervisor;
+}
+
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const { config, baseDir, logger } = options;
   // Hosts boot on their own threads while this one builds the queue and the protocol server.
   const { executor, plugins: loading } =
     options.loading ??
     startPlugins(config.plugins, baseDir, options.executor ?? chooseExecutor(process.env, logger));
-  const createOne = options.createUpstream ?? createUpstream;
+  let createOne = options.createUpstream;
+  // Awaited before `makeUpstream` runs: at start-up when the config names upstreams, and by each
+  // reload that starts some (Federation.prepare).
+  const supervise = async (entries: readonly UpstreamEntry[]): Promise<void> => {
+    if (createOne === undefined && entries.length > 0) createOne = await loadSupervisor();
+  };
   let upstreamDeps: UpstreamDeps | undefined;
   const makeUpstream = (entry: UpstreamEntry): Upstream => {
     // Without auth a stateless (2026-07-28) caller has neither session nor subject: all of them
@@ -102,6 +120,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         msg: "perSession upstream without auth: 2026-07-28 callers share one upstream session",
         upstream: entry.id,
       });
+    if (createOne === undefined) throw new Error("upstream supervisor used before it was loaded");
     return createOne(
       entry,
       upstreamDeps ?? { logger, clientInfo: { name: "mcp-runtime", version: RUNTIME_VERSION } },
@@ -118,6 +137,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let evals: EvalRunner | undefined;
   const toolPlugins = new Map<string, string>();
   try {
+    const hosted = options.role === "worker" ? [] : config.upstreams;
     [tasks, telemetry] = await Promise.all([
       createTaskRuntime(config),
       startTelemetry(config, logger, {
@@ -142,7 +162,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       metrics: telemetry.metrics,
     };
     // A queue worker hosts none: upstream calls run inline on the serving nodes, never as jobs.
-    launch = launchUpstreams(options.role === "worker" ? [] : config.upstreams, makeUpstream);
+    await supervise(hosted);
+    launch = launchUpstreams(hosted, makeUpstream);
     policy = await startPolicy(config, {
       metrics: telemetry.metrics,
       logger,
@@ -257,6 +278,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       hooks,
       logger,
       create: makeUpstream,
+      beforeCreate: supervise,
       ownerOf: (slot, key) => pluginOwner(runtime?.plugins ?? plugins, slot, key),
       changed: () => indexTools(runtime?.plugins ?? plugins),
       hosting: options.role !== "worker",

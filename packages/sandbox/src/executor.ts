@@ -2,7 +2,8 @@
  * @module The sandbox executor: checks each plugin's permissions against the operator's grants,
  * then runs it in its own pool of worker threads (or child processes for `mode: process`).
  */
-import type { PoolHealth, SandboxPlugin } from "./contract.js";
+import type { PoolHealth, SandboxPlugin, SandboxSettings } from "./contract.js";
+import { prewarmThreads, releaseWarmThreads } from "./host-process.js";
 import { assertPermissions } from "./permissions.js";
 import { PluginPool, type PoolOptions } from "./pool.js";
 
@@ -14,6 +15,19 @@ export class SandboxExecutor {
 
   constructor(options: PoolOptions = {}) {
     this.options = options;
+  }
+
+  /**
+   * Starts the worker threads of plugins about to be loaded (their `sandbox` settings) ahead of
+   * `load`, which takes them: start-up runs in parallel with their boot. Call `releasePrewarmed`
+   * once the loads have settled, to stop any not taken.
+   */
+  static prewarm(sandboxes: readonly SandboxSettings[]): void {
+    prewarmThreads(sandboxes);
+  }
+
+  static releasePrewarmed(): void {
+    releaseWarmThreads();
   }
 
   /** `options` override this executor's pool options for this plugin (e.g. its own breaker). */

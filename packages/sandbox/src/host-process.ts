@@ -6,8 +6,8 @@ import { type ChildProcess, fork } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
-import type { SandboxPlugin } from "./contract.js";
+import { Worker, type WorkerOptions } from "node:worker_threads";
+import type { SandboxPlugin, SandboxSettings } from "./contract.js";
 import { fsReadAllowList, permissionFlags } from "./process-flags.js";
 import type { FromHost, ToHost } from "./wire.js";
 
@@ -44,24 +44,96 @@ export function grantedEnv(
   return env;
 }
 
+function threadOptions(sandbox: SandboxSettings): WorkerOptions & { env: Record<string, string> } {
+  return {
+    env: grantedEnv(sandbox.env),
+    resourceLimits: {
+      maxOldGenerationSizeMb: sandbox.maxMemoryMb,
+      maxYoungGenerationSizeMb: Math.min(16, Math.max(1, Math.floor(sandbox.maxMemoryMb / 8))),
+    },
+    // The plugin's console goes to stderr: stdout carries MCP in stdio mode.
+    stdout: true,
+    stderr: true,
+    execArgv: [],
+  };
+}
+
+/** Threads started with equal options are interchangeable until they are sent their plugin. */
+function threadKey(options: WorkerOptions): string {
+  return JSON.stringify([options.env, options.resourceLimits]);
+}
+
+function startThread(options: WorkerOptions): Worker {
+  const worker = new Worker(HOST_ENTRY, options);
+  worker.stdout.pipe(process.stderr, { end: false });
+  worker.stderr.pipe(process.stderr, { end: false });
+  return worker;
+}
+
+interface WarmThread {
+  readonly worker: Worker;
+  readonly key: string;
+  failed: boolean;
+  readonly onFailure: () => void;
+}
+
+/** Threads started by `prewarmThreads` that no pool has taken yet (this thread's only). */
+const warmThreads: WarmThread[] = [];
+
+/**
+ * Starts the threads of these plugins (`mode: worker`, `poolSize` each) before their pools exist:
+ * a thread's boot (a V8 isolate, Node's bootstrap, the host's imports: ~90 ms) then runs beside
+ * the main thread's own start-up instead of after it. A pool starting a host with the same
+ * options takes one; `releaseWarmThreads` stops those left over. Until taken, a thread has been
+ * sent no plugin and runs no plugin code, and does not keep the process alive.
+ */
+export function prewarmThreads(sandboxes: readonly SandboxSettings[]): void {
+  for (const sandbox of sandboxes) {
+    if (sandbox.mode !== "worker") continue;
+    const options = threadOptions(sandbox);
+    for (let i = 0; i < sandbox.poolSize; i++) {
+      const worker = startThread(options);
+      worker.unref();
+      const warm: WarmThread = {
+        worker,
+        key: threadKey(options),
+        failed: false,
+        onFailure: () => {
+          warm.failed = true;
+        },
+      };
+      worker.once("error", warm.onFailure).once("exit", warm.onFailure);
+      warmThreads.push(warm);
+    }
+  }
+}
+
+/** Stops the prewarmed threads no pool took (their plugins failed, or ran with other options). */
+export function releaseWarmThreads(): void {
+  for (const warm of warmThreads.splice(0)) {
+    warm.worker.off("error", warm.onFailure).off("exit", warm.onFailure);
+    // Swallowed: a thread that failed on its own already reported nothing to anyone.
+    warm.worker.on("error", () => {});
+    void warm.worker.terminate();
+  }
+}
+
+function takeWarmThread(options: WorkerOptions): Worker | undefined {
+  const key = threadKey(options);
+  const index = warmThreads.findIndex((warm) => warm.key === key && !warm.failed);
+  if (index < 0) return undefined;
+  const [warm] = warmThreads.splice(index, 1) as [WarmThread];
+  warm.worker.off("error", warm.onFailure).off("exit", warm.onFailure);
+  warm.worker.ref();
+  return warm.worker;
+}
+
 class ThreadHost implements PluginHostProcess {
   stopReason: StopReason;
   private readonly worker: Worker;
   constructor(plugin: SandboxPlugin, events: HostEvents) {
-    const { sandbox } = plugin.entry;
-    this.worker = new Worker(HOST_ENTRY, {
-      env: grantedEnv(sandbox.env),
-      resourceLimits: {
-        maxOldGenerationSizeMb: sandbox.maxMemoryMb,
-        maxYoungGenerationSizeMb: Math.min(16, Math.max(1, Math.floor(sandbox.maxMemoryMb / 8))),
-      },
-      // The plugin's console goes to stderr: stdout carries MCP in stdio mode.
-      stdout: true,
-      stderr: true,
-      execArgv: [],
-    });
-    this.worker.stdout.pipe(process.stderr, { end: false });
-    this.worker.stderr.pipe(process.stderr, { end: false });
+    const options = threadOptions(plugin.entry.sandbox);
+    this.worker = takeWarmThread(options) ?? startThread(options);
     let detail = "";
     this.worker.on("message", events.message);
     this.worker.on("error", (cause: Error & { code?: string }) => {

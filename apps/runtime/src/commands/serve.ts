@@ -4,11 +4,9 @@
  * SIGTERM drain). `dev` reuses it through the hooks (its own log sink, a callback once serving).
  */
 import { Writable } from "node:stream";
-import { formatIssues, loadConfig, readConfigFile } from "@mcp-runtime/config";
+import { formatIssues, loadConfig, type PluginEntry, readConfigFile } from "@mcp-runtime/config";
 import { chooseConfigFile } from "../config-file.js";
-import { chooseExecutor } from "../executor/choose.js";
-import { createLogger, type Logger, type LogLevel } from "../logger.js";
-import { startPlugins } from "../plugins/load.js";
+import type { Logger, LogLevel } from "../logger.js";
 import type { Runtime } from "../runtime.js";
 import { type CliIo, EXIT, type ExitCode } from "./io.js";
 
@@ -79,6 +77,14 @@ export async function serve(options: ServeOptions, io: CliIo, hooks: ServeHooks 
   const { config } = loaded;
   if (options.standby && config.server.transport !== "http")
     return usage(io, "--standby needs --transport http");
+  // The plugins' threads start before anything else is imported: their boot runs beside the rest
+  // of start-up (the logger, the executor, the plugins' own imports on this thread) instead of after.
+  const releasePrewarmed = await prewarmPlugins(config.plugins);
+  const [{ createLogger }, { chooseExecutor }, { startPlugins }] = await Promise.all([
+    import("../logger.js"),
+    import("../executor/choose.js"),
+    import("../plugins/load.js"),
+  ]);
   const stream = hooks.logSink ? { stream: sinkStream(hooks.logSink) } : {};
   const logger = createLogger({
     level: config.telemetry.logLevel as LogLevel,
@@ -97,6 +103,7 @@ export async function serve(options: ServeOptions, io: CliIo, hooks: ServeHooks 
   let runtime: Runtime;
   try {
     const loading = startPlugins(config.plugins, loaded.baseDir, chooseExecutor(process.env, logger));
+    loading.plugins.then(releasePrewarmed, releasePrewarmed);
     await loading.started;
     const transport =
       config.server.transport === "http"
@@ -115,6 +122,7 @@ export async function serve(options: ServeOptions, io: CliIo, hooks: ServeHooks 
     });
     await transport;
   } catch (cause) {
+    releasePrewarmed();
     logger.error({ msg: "start-up failed", error: cause instanceof Error ? cause.message : String(cause) });
     logger.flush();
     return EXIT.unavailable;
@@ -159,6 +167,18 @@ async function serveOnStdio(
   await runtime.close();
   logger.flush();
   return EXIT.ok;
+}
+
+/**
+ * Starts the worker threads of the sandboxed plugins (see SandboxExecutor.prewarm); the function
+ * it returns stops those no plugin took. `MCP_RUNTIME_EXECUTOR=in-process` runs the plugins on
+ * this thread (see executor/choose.ts): nothing to start then.
+ */
+async function prewarmPlugins(plugins: readonly PluginEntry[]): Promise<() => void> {
+  if (plugins.length === 0 || process.env.MCP_RUNTIME_EXECUTOR === "in-process") return () => {};
+  const { SandboxExecutor } = await import("@mcp-runtime/sandbox");
+  SandboxExecutor.prewarm(plugins.map((plugin) => plugin.sandbox));
+  return () => SandboxExecutor.releasePrewarmed();
 }
 
 /** Whether the config file itself names `server.port` (its value is validated later, by loadConfig). */

@@ -29,11 +29,19 @@ export async function resolvePlugins(
   baseDir: string,
   fresh: ReadonlySet<string> = new Set(),
 ): Promise<ResolvedPlugin[]> {
+  // Imported side by side (their file reads overlap); checked in the config's order, so the first
+  // failing entry is the one reported, as when they were imported one by one.
+  const outcomes = await Promise.allSettled(
+    entries.map(async (entry) => {
+      const resolved = await resolvePlugin(entry, baseDir);
+      // The id may come from the plugin itself, so it is known only once the module is imported.
+      return fresh.has(resolved.id) ? resolvePlugin(entry, baseDir, { fresh: true }) : resolved;
+    }),
+  );
   const resolvedAll: ResolvedPlugin[] = [];
-  for (const entry of entries) {
-    let resolved = await resolvePlugin(entry, baseDir);
-    // The id may come from the plugin itself, so it is known only once the module is imported.
-    if (fresh.has(resolved.id)) resolved = await resolvePlugin(entry, baseDir, { fresh: true });
+  for (const outcome of outcomes) {
+    if (outcome.status === "rejected") throw outcome.reason;
+    const resolved = outcome.value;
     if (resolvedAll.some((p) => p.id === resolved.id)) {
       throw new Error(`two plugins have the id "${resolved.id}"; give one an explicit id`);
     }

@@ -28,6 +28,8 @@ export interface FederationOptions {
   readonly logger: Logger;
   /** Makes the supervised upstream of a config entry (not started). */
   create(entry: UpstreamEntry): Upstream;
+  /** Awaited before a reload creates the upstreams of these entries (loads what `create` needs). */
+  beforeCreate?(entries: readonly UpstreamEntry[]): Promise<void>;
   /** Who else holds a catalogue key (`plugin "echo"`), for collision messages. */
   ownerOf(slot: Slot, key: string): string | undefined;
   /** The registered upstream tools changed: metrics, caching and limits index them again. */
@@ -145,6 +147,7 @@ export class Federation {
     const current = this.membersList;
     const next: Member[] = [];
     const started: Member[] = [];
+    await this.options.beforeCreate?.(entries);
     for (const entry of entries) {
       const running = current.find((m) => m.id === entry.id);
       if (running !== undefined && sameEntry(running.entry, entry)) next.push(running);
