@@ -9,6 +9,7 @@ import { createTestCallContext, type HostCallContext } from "@mcp-runtime/plugin
 import { InputRequiredSignal, JsonRpcError } from "@mcp-runtime/protocol";
 import { describe, expect, it } from "vitest";
 import { PluginPool, type SandboxPlugin } from "../src/index.js";
+import { sandboxSettings } from "./sandbox-settings.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/tools.js", import.meta.url));
 const fixturePlugin = ((await import(FIXTURE as string)) as { default: Plugin }).default;
@@ -21,16 +22,7 @@ function plugin(overrides: Partial<SandboxPlugin["entry"]["sandbox"]> = {}, id =
     permissions: { fs: { read: [], write: [] }, net: [], env: [] },
     config: {},
     entry: {
-      sandbox: {
-        mode: "worker",
-        timeoutMs: 5_000,
-        maxMemoryMb: 64,
-        poolSize: 1,
-        fs: { read: [], write: [] },
-        net: { allow: [] },
-        env: [],
-        ...overrides,
-      },
+      sandbox: sandboxSettings(overrides),
     },
   };
 }

@@ -9,22 +9,10 @@ import type { Plugin } from "@mcp-runtime/plugin-sdk";
 import { createTestCallContext } from "@mcp-runtime/plugin-sdk/host";
 import { afterEach, describe, expect, it } from "vitest";
 import { SandboxExecutor, type SandboxPlugin, type SandboxSettings } from "../src/index.js";
+import { sandboxSettings } from "./sandbox-settings.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/thread-id.js", import.meta.url));
 const fixturePlugin = ((await import(FIXTURE as string)) as { default: Plugin }).default;
-
-function settings(overrides: Partial<SandboxSettings> = {}): SandboxSettings {
-  return {
-    mode: "worker",
-    timeoutMs: 5_000,
-    maxMemoryMb: 64,
-    poolSize: 1,
-    fs: { read: [], write: [] },
-    net: { allow: [] },
-    env: [],
-    ...overrides,
-  };
-}
 
 function plugin(sandbox: SandboxSettings): SandboxPlugin {
   return {
@@ -56,33 +44,36 @@ describe("SandboxExecutor.prewarm", () => {
   afterEach(() => SandboxExecutor.releasePrewarmed());
 
   it("hands a prewarmed thread to the first pool whose host has the same options", async () => {
-    SandboxExecutor.prewarm([settings()]);
+    SandboxExecutor.prewarm([sandboxSettings()]);
     const marker = await nextThreadId();
     const executor = new SandboxExecutor();
-    expect(await servingThread(executor, settings())).toBeLessThan(marker);
+    expect(await servingThread(executor, sandboxSettings())).toBeLessThan(marker);
     // Taken once: the next pool with the same options starts its own thread.
-    expect(await servingThread(executor, settings())).toBeGreaterThan(marker);
+    expect(await servingThread(executor, sandboxSettings())).toBeGreaterThan(marker);
     await executor.close();
   });
 
   it("starts a new thread for a host with other options, and none is left after releasePrewarmed", async () => {
     process.env.MCP_PREWARM_TEST = "granted";
-    SandboxExecutor.prewarm([settings({ maxMemoryMb: 96 }), settings({ env: ["MCP_PREWARM_TEST"] })]);
+    SandboxExecutor.prewarm([
+      sandboxSettings({ maxMemoryMb: 96 }),
+      sandboxSettings({ env: ["MCP_PREWARM_TEST"] }),
+    ]);
     const marker = await nextThreadId();
     const executor = new SandboxExecutor();
-    expect(await servingThread(executor, settings({ maxMemoryMb: 80 }))).toBeGreaterThan(marker);
-    expect(await servingThread(executor, settings())).toBeGreaterThan(marker);
+    expect(await servingThread(executor, sandboxSettings({ maxMemoryMb: 80 }))).toBeGreaterThan(marker);
+    expect(await servingThread(executor, sandboxSettings())).toBeGreaterThan(marker);
     SandboxExecutor.releasePrewarmed();
-    expect(await servingThread(executor, settings({ maxMemoryMb: 96 }))).toBeGreaterThan(marker);
+    expect(await servingThread(executor, sandboxSettings({ maxMemoryMb: 96 }))).toBeGreaterThan(marker);
     await executor.close();
     delete process.env.MCP_PREWARM_TEST;
   });
 
   it("starts no thread for plugins in process mode", async () => {
-    SandboxExecutor.prewarm([settings({ mode: "process" })]);
+    SandboxExecutor.prewarm([sandboxSettings({ mode: "process" })]);
     const marker = await nextThreadId();
     const executor = new SandboxExecutor();
-    expect(await servingThread(executor, settings())).toBeGreaterThan(marker);
+    expect(await servingThread(executor, sandboxSettings())).toBeGreaterThan(marker);
     await executor.close();
   });
 });
