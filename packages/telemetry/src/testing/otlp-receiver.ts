@@ -8,8 +8,6 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { decodeTraceRequest, type OtlpJsonTraces, type OtlpJsonValue } from "./otlp-protobuf.js";
 
-type OtlpValue = OtlpJsonValue;
-
 export interface ReceivedSpan {
   traceId: string;
   spanId: string;
@@ -22,7 +20,7 @@ export interface ReceivedSpan {
   scope: string | undefined;
 }
 
-function flatten(attributes: { key: string; value: OtlpValue }[] = []) {
+function flatten(attributes: { key: string; value: OtlpJsonValue }[] = []) {
   const out: Record<string, string | number | boolean | undefined> = {};
   for (const { key, value } of attributes) {
     out[key] =
@@ -72,7 +70,8 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       bodies.push(raw.toString("utf8"));
-      const payload: OtlpJsonTraces = req.headers["content-type"]?.startsWith("application/x-protobuf")
+      const protobuf = req.headers["content-type"]?.startsWith("application/x-protobuf") === true;
+      const payload: OtlpJsonTraces = protobuf
         ? decodeTraceRequest(raw)
         : (JSON.parse(raw.toString("utf8")) as OtlpJsonTraces);
       for (const rs of payload.resourceSpans ?? []) {
@@ -94,8 +93,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         }
       }
       // An empty ExportTraceServiceResponse in the request's encoding (zero bytes in protobuf).
-      if (req.headers["content-type"]?.startsWith("application/x-protobuf"))
-        res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+      if (protobuf) res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
       else res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });

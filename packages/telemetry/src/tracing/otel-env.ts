@@ -85,6 +85,18 @@ function optionalInt(env: Env, ...names: string[]): number | undefined {
   return undefined;
 }
 
+/** `raw` if it is one of `allowed`, else the error naming the variable and the allowed values. */
+function oneOf<T extends string>(name: string, raw: string, allowed: readonly T[]): T {
+  const found = allowed.find((candidate) => candidate === raw);
+  if (found === undefined) {
+    throw new TelemetryError(
+      "INVALID_OTEL_ENV",
+      `${name} "${raw}" is not supported; use one of ${allowed.join(", ")}`,
+    );
+  }
+  return found;
+}
+
 function url(name: string, raw: string): URL {
   try {
     const parsed = new URL(raw);
@@ -124,13 +136,7 @@ export function readOtelEnv(env: Env, defaults: OtelEnvDefaults): OtelEnvConfig 
   // default; a caller's sampled traceparent is always followed. OTEL_TRACES_SAMPLER overrides it.
   const samplerSet = value(env, "OTEL_TRACES_SAMPLER");
   const samplerRaw = (samplerSet ?? DEFAULT_SAMPLER).toLowerCase();
-  const sampler = SAMPLERS.find((s) => s === samplerRaw);
-  if (sampler === undefined) {
-    throw new TelemetryError(
-      "INVALID_OTEL_ENV",
-      `OTEL_TRACES_SAMPLER "${samplerRaw}" is not supported; use one of ${SAMPLERS.join(", ")}`,
-    );
-  }
+  const sampler = oneOf("OTEL_TRACES_SAMPLER", samplerRaw, SAMPLERS);
   const samplerRatio = number(
     env,
     "OTEL_TRACES_SAMPLER_ARG",
@@ -150,13 +156,7 @@ export function readOtelEnv(env: Env, defaults: OtelEnvDefaults): OtelEnvConfig 
       ? "OTEL_EXPORTER_OTLP_PROTOCOL"
       : "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL";
   const protocolRaw = (value(env, protocolName) ?? "http/protobuf").toLowerCase();
-  const protocol = PROTOCOLS.find((p) => p === protocolRaw);
-  if (protocol === undefined) {
-    throw new TelemetryError(
-      "INVALID_OTEL_ENV",
-      `${protocolName} "${protocolRaw}" is not supported; use one of ${PROTOCOLS.join(", ")}`,
-    );
-  }
+  const protocol = oneOf(protocolName, protocolRaw, PROTOCOLS);
 
   const resource: Record<string, string> = {
     "service.name": defaults.serviceName,
