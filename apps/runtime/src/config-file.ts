@@ -1,14 +1,14 @@
 /** @module Which config file to use: --config, then MCP_CONFIG, then ./mcp-runtime.yaml, then the repo's default. */
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatIssues, type LoadedConfig, loadConfig } from "@mcp-runtime/config";
+import { RUNTIME_DIR } from "./package-dir.js";
 
 export const DEFAULT_CONFIG_NAME = "mcp-runtime.yaml";
 
-/** The default config that ships at the repository root (apps/runtime/dist/ → ../../../). */
-const BUNDLED_DEFAULT = fileURLToPath(new URL(`../../../${DEFAULT_CONFIG_NAME}`, import.meta.url));
+/** The default config that ships at the repository root (apps/runtime → ../../). */
+const BUNDLED_DEFAULT = join(RUNTIME_DIR, "..", "..", DEFAULT_CONFIG_NAME);
 
 export function chooseConfigFile(
   flag: string | undefined,

@@ -1,6 +1,4 @@
 /** @module The runtime's own version, read once from its package.json. */
-import { readFileSync } from "node:fs";
+import { RUNTIME_MANIFEST } from "./package-dir.js";
 
-export const RUNTIME_VERSION: string = (
-  JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }
-).version;
+export const RUNTIME_VERSION: string = RUNTIME_MANIFEST.version;

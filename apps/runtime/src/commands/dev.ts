@@ -4,9 +4,11 @@
  */
 import { existsSync } from "node:fs";
 import { register } from "node:module";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { DevWatch } from "../dev/dev-watch.js";
 import { formatLogLine, parseLogLine } from "../dev/pretty-log.js";
+import { RUNTIME_DIR } from "../package-dir.js";
 import { type CliIo, EXIT, type ExitCode } from "./io.js";
 
 export interface DevOptions {
@@ -18,8 +20,9 @@ export interface DevOptions {
 
 /** Makes a reloaded plugin's relative imports fresh too (built output only: hooks run as .js). */
 function registerFreshImports(): void {
-  const hooks = new URL("../dev/fresh-import-hooks.js", import.meta.url);
-  if (existsSync(fileURLToPath(hooks))) register(hooks);
+  if (import.meta.url.endsWith(".ts")) return;
+  const hooks = join(RUNTIME_DIR, "dist", "dev", "fresh-import-hooks.js");
+  if (existsSync(hooks)) register(pathToFileURL(hooks));
 }
 
 export async function dev(options: DevOptions, io: CliIo): Promise<ExitCode> {

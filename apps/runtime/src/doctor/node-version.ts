@@ -1,12 +1,9 @@
 /** @module The running Node against the runtime's `engines.node` (a `>=X.Y.Z` range). */
-import { readFileSync } from "node:fs";
+import { RUNTIME_MANIFEST } from "../package-dir.js";
 import { type DoctorCheck, fail, ok } from "./check.js";
 
 function engines(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as {
-    engines?: { node?: string };
-  };
-  return pkg.engines?.node ?? ">=20.19.0";
+  return RUNTIME_MANIFEST.engines?.node ?? ">=20.19.0";
 }
 
 const parts = (version: string): number[] =>

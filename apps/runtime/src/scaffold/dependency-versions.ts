@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { RUNTIME_DIR } from "../package-dir.js";
 
 export const TEMPLATE_DEPENDENCIES = [
   "@mcp-runtime/plugin-sdk",
@@ -20,9 +20,7 @@ export type TemplateDependency = (typeof TEMPLATE_DEPENDENCIES)[number];
 
 type PackageJson = { name?: unknown; version?: unknown; devDependencies?: Record<string, unknown> };
 
-const require = createRequire(import.meta.url);
-// dist/scaffold/ (or src/scaffold/) → the runtime's package folder
-const RUNTIME_DIR = fileURLToPath(new URL("../../", import.meta.url));
+const require = createRequire(join(RUNTIME_DIR, "package.json"));
 
 function readJson(file: string): PackageJson | undefined {
   try {

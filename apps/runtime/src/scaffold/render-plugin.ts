@@ -7,7 +7,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { RUNTIME_DIR } from "../package-dir.js";
 import { dependencyVersions } from "./dependency-versions.js";
 import { checkPluginName } from "./plugin-name.js";
 
@@ -30,8 +30,7 @@ export class ScaffoldError extends Error {
   }
 }
 
-// src/scaffold/ and dist/scaffold/ are both two levels under the package folder.
-const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/plugin/", import.meta.url));
+const TEMPLATE_DIR = join(RUNTIME_DIR, "templates", "plugin");
 const TOKEN = /\{\{([a-z]+(?::[@a-z0-9/._-]+)?)\}\}/g;
 
 function listFiles(dir: string): string[] {
