@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 
 export const REPO_ROOT: string = fileURLToPath(new URL("../../../../", import.meta.url));
 export const RUNTIME_DIR: string = join(REPO_ROOT, "apps", "runtime");
-export const CLI_PATH: string = join(RUNTIME_DIR, "dist", "cli.js");
+/** What `mcp-runtime` (bin/mcp-runtime.js) runs: the bundle of the compiled CLI (bundle.mjs). */
+export const CLI_PATH: string = join(RUNTIME_DIR, "dist", "bundle", "cli.js");
 /** The committed launcher behind `npx mcp-runtime`. */
 export const BIN_PATH: string = join(RUNTIME_DIR, "bin", "mcp-runtime.js");
 /** The sidecar's built CLI (`mcp-sidecar`). */
