@@ -3,10 +3,9 @@
  * runtime is installed with (its own version, the plugin-sdk beside it, the TypeScript, vitest,
  * zod and @types/node it resolves), so a scaffold never pins versions older than the runtime's.
  */
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { RUNTIME_DIR } from "../package-dir.js";
+import { packageAbove, RUNTIME_DIR, RUNTIME_MANIFEST } from "../package-dir.js";
 
 export const TEMPLATE_DEPENDENCIES = [
   "@mcp-runtime/plugin-sdk",
@@ -22,27 +21,17 @@ type PackageJson = { name?: unknown; version?: unknown; devDependencies?: Record
 
 const require = createRequire(join(RUNTIME_DIR, "package.json"));
 
-function readJson(file: string): PackageJson | undefined {
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as PackageJson;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The installed package's package.json, found through its exports or by walking up from its entry. */
 function installed(name: string): PackageJson | undefined {
   for (const specifier of [`${name}/package.json`, name]) {
     let file: string;
     try {
-      file = require.resolve(specifier, { paths: [RUNTIME_DIR] });
+      file = require.resolve(specifier);
     } catch {
       continue;
     }
-    for (let dir = dirname(file); dirname(dir) !== dir; dir = dirname(dir)) {
-      const pkg = readJson(join(dir, "package.json"));
-      if (pkg?.name === name) return pkg;
-    }
+    const found = packageAbove<PackageJson>(dirname(file), name);
+    if (found !== undefined) return found.manifest;
   }
   return undefined;
 }
@@ -56,12 +45,11 @@ function caret(pkg: PackageJson | undefined): string | undefined {
  * the plugin-sdk is developed with (zod) or to npm's `latest` tag, never to a number written here.
  */
 export function dependencyVersions(): Record<TemplateDependency, string> {
-  const runtime = readJson(join(RUNTIME_DIR, "package.json"));
   const sdk = installed("@mcp-runtime/plugin-sdk");
   const sdkZod = sdk?.devDependencies?.zod;
   return {
     "@mcp-runtime/plugin-sdk": caret(sdk) ?? "latest",
-    "@mcp-runtime/runtime": caret(runtime) ?? "latest",
+    "@mcp-runtime/runtime": caret(RUNTIME_MANIFEST) ?? "latest",
     "@types/node": caret(installed("@types/node")) ?? "latest",
     typescript: caret(installed("typescript")) ?? "latest",
     vitest: caret(installed("vitest")) ?? "latest",
