@@ -4,13 +4,13 @@
  * slices of the same bytes. Building each line as a string, joining the batch and encoding it again
  * cost over twice as much per record (measured on 300-byte tool calls), most of it in string copies.
  */
-import { sha256Hex } from "./record.js";
+import { HASH_SUFFIX_LENGTH, sha256Hex } from "./record.js";
 
 // Bytes of one UTF-16 code unit in UTF-8, at most (a surrogate pair is 4 bytes for 2 units).
 const MAX_UTF8_PER_UNIT = 3;
 const CLOSE_BRACE = 0x7d;
 // `}` replaced by `,"hash":"<64 hex>"}` and a newline.
-const SEAL_BYTES = 9 + 64 + 2 + 1;
+const SEAL_BYTES = HASH_SUFFIX_LENGTH + 1;
 const MIN_CAPACITY = 16 * 1024;
 
 export class RecordBuffer {
@@ -43,8 +43,9 @@ export class RecordBuffer {
 
   /**
    * Appends the record `{<head><members><more>}` (head: ASCII, ending in a comma; members and
-   * more: JSON text, passed apart to spare a concatenation) sealed as `sealRecord` seals it: the hash covers exactly that text, and the line is the text
-   * with `,"hash":"<hex>"` before its closing brace, then a newline. Returns the hash.
+   * more: JSON text, passed apart to spare a concatenation), sealed: the hash covers exactly that
+   * text, and the line is the text with `,"hash":"<hex>"` before its closing brace (the form
+   * `parseRecordLine` checks), then a newline. Returns the hash.
    */
   seal(head: string, members: string, more = ""): string {
     this.#reserve(head.length + MAX_UTF8_PER_UNIT * (members.length + more.length) + SEAL_BYTES);

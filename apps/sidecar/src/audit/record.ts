@@ -29,7 +29,7 @@ export type ParsedLine = { ok: true; record: AuditRecord } | { ok: false; reason
 
 const HEX64 = /^[0-9a-f]{64}$/;
 // `,"hash":"` + 64 hex + `"}`; a fixed width lets verification strip the suffix without re-serialising.
-const HASH_SUFFIX_LENGTH = 9 + 64 + 2;
+export const HASH_SUFFIX_LENGTH = 9 + 64 + 2;
 const HASH_SUFFIX = /,"hash":"([0-9a-f]{64})"}$/;
 
 /**
