@@ -11,8 +11,6 @@ import {
   ROOT_CONTEXT,
   trace,
 } from "@opentelemetry/api";
-import { OTLPTraceExporter as OTLPJsonTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
-import { OTLPTraceExporter as OTLPProtobufTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { NodeSDK, type NodeSDKConfiguration } from "@opentelemetry/sdk-node";
 import { AlwaysOnSampler, BatchSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { TelemetryError } from "../errors.js";
@@ -87,11 +85,16 @@ export async function startTracing(options: TracingOptions): Promise<Tracing> {
     return noopTracing(serviceName, serviceVersion);
   }
 
-  const exporterOptions = { url: config.url, headers: config.headers, timeoutMillis: config.timeoutMillis };
-  const exporter =
+  // Only the chosen encoding's exporter is loaded (each brings its own serializer).
+  const { OTLPTraceExporter } =
     config.protocol === "http/json"
-      ? new OTLPJsonTraceExporter(exporterOptions)
-      : new OTLPProtobufTraceExporter(exporterOptions);
+      ? await import("@opentelemetry/exporter-trace-otlp-http")
+      : await import("@opentelemetry/exporter-trace-otlp-proto");
+  const exporter = new OTLPTraceExporter({
+    url: config.url,
+    headers: config.headers,
+    timeoutMillis: config.timeoutMillis,
+  });
   const processor = new BatchSpanProcessor({ exporter, ...config.batch });
   const resource = config.resource;
   const sdkConfig: Partial<NodeSDKConfiguration> = {
